@@ -1,0 +1,15 @@
+//! Documents: the bytes of one configuration file, loaded into a [`Node`]
+//! tree under the YAML 1.2 core schema.
+//!
+//! The loader drives `saphyr_parser`'s event stream itself (it does not
+//! recurse), so it can cap nesting depth and alias expansion, apply merge
+//! keys and core tags, and keep integers of any size exact — the things a
+//! configuration diff needs that a general YAML loader does not give.
+
+mod loader;
+mod value;
+
+pub use loader::{LoadError, MAX_ALIAS_NODES, MAX_DEPTH, load};
+pub use value::{
+    Integer, Key, Mapping, Node, Tagged, Value, ValueType, float_plain_form, floats_equal,
+};
