@@ -1,1 +1,27 @@
-fn main() {}
+use std::io::ErrorKind;
+use std::process::ExitCode;
+
+use clap::Parser;
+use confdiff::cli::Cli;
+use confdiff::exit_codes::ExitStatus;
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match confdiff::commands::run(cli) {
+        Ok(status) => status.into(),
+        Err(err) if is_broken_pipe(&err) => ExitStatus::Success.into(),
+        Err(err) => {
+            eprintln!("confdiff: {err:#}");
+            ExitStatus::Failure.into()
+        }
+    }
+}
+
+/// `confdiff … | head` closes the pipe early; that is not an error.
+fn is_broken_pipe(err: &anyhow::Error) -> bool {
+    err.chain().any(|cause| {
+        cause
+            .downcast_ref::<std::io::Error>()
+            .is_some_and(|e| e.kind() == ErrorKind::BrokenPipe)
+    })
+}

@@ -1,0 +1,152 @@
+//! The command line, and its conversion into the options each part of the
+//! program needs. Nothing outside this module sees clap.
+
+use std::num::NonZeroUsize;
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+use crate::compare::{CompareOptions, DEFAULT_MAX_FILE_SIZE};
+use crate::printers::Format;
+
+const AFTER_HELP: &str = "\
+Examples:
+  confdiff compare implementation_1 implementation_2
+  confdiff compare --rev v1.4.0 implementation_1 implementation_2
+  confdiff compare v1.4.0:implementation_1 main:implementation_1
+  confdiff compare 3f2a9c1:implementation_1 HEAD~20:implementation_2
+
+Exit status: 0 the comparison ran; 1 with --exit-code, some service is not
+identical; 2 the comparison could not run.";
+
+/// Semantic differences between YAML configuration trees, read straight
+/// from a git repository's object database.
+#[derive(Debug, Parser)]
+#[command(name = "confdiff", version, about, max_term_width = 100)]
+pub struct Cli {
+    /// What to do.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// The subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Compare every service's config file between two sides.
+    #[command(after_help = AFTER_HELP)]
+    Compare(CompareArgs),
+}
+
+/// `confdiff compare`.
+#[derive(Debug, Args)]
+pub struct CompareArgs {
+    /// Left side, [REV:]DIR: REV is anything `git rev-parse` accepts (branch,
+    /// tag, full or short commit id, HEAD~3); DIR is a path from the
+    /// repository root ("." for the root).
+    #[arg(value_name = "LEFT")]
+    pub left: String,
+
+    /// Right side, [REV:]DIR.
+    #[arg(value_name = "RIGHT")]
+    pub right: String,
+
+    /// Work tree or bare repository [default: found from the current
+    /// directory, like git].
+    #[arg(long, value_name = "PATH")]
+    pub repo: Option<PathBuf>,
+
+    /// Revision for a side written without REV:.
+    #[arg(long, value_name = "REV", default_value = "HEAD")]
+    pub rev: String,
+
+    /// Config file name in each service folder.
+    #[arg(long, value_name = "NAME", default_value = "configuration.yml")]
+    pub file: String,
+
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = FormatArg::Human)]
+    pub format: FormatArg,
+
+    /// Exit 1 when any service is not identical.
+    #[arg(long)]
+    pub exit_code: bool,
+
+    /// Worker threads [default: all cores].
+    #[arg(short, long, value_name = "N")]
+    pub jobs: Option<NonZeroUsize>,
+
+    /// Colour the human output: auto honours NO_COLOR and a non-terminal
+    /// stdout.
+    #[arg(long, value_enum, default_value_t = ColorArg::Auto, value_name = "WHEN")]
+    pub color: ColorArg,
+
+    /// Larger config files are a per-service error.
+    #[arg(long, value_name = "BYTES", default_value_t = DEFAULT_MAX_FILE_SIZE)]
+    pub max_file_size: u64,
+}
+
+/// `--format`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum FormatArg {
+    /// Aligned text for people.
+    Human,
+    /// The JSON document described in the README.
+    Json,
+}
+
+impl From<FormatArg> for Format {
+    fn from(format: FormatArg) -> Self {
+        match format {
+            FormatArg::Human => Format::Human,
+            FormatArg::Json => Format::Json,
+        }
+    }
+}
+
+/// `--color`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ColorArg {
+    /// Colour when stdout is a terminal and NO_COLOR is not set.
+    Auto,
+    /// Always colour.
+    Always,
+    /// Never colour.
+    Never,
+}
+
+impl ColorArg {
+    /// Whether to colour what goes to stdout.
+    pub fn resolve(self) -> bool {
+        match self {
+            ColorArg::Always => true,
+            ColorArg::Never => false,
+            ColorArg::Auto => {
+                anstream::AutoStream::choice(&std::io::stdout()) != anstream::ColorChoice::Never
+            }
+        }
+    }
+}
+
+/// A `--file` that is not a plain file name.
+#[derive(Debug, thiserror::Error)]
+#[error("invalid --file '{0}': give a file name such as configuration.yml, not a path")]
+pub struct FileNameError(String);
+
+impl CompareArgs {
+    /// The options the comparison needs.
+    pub fn compare_options(&self) -> Result<CompareOptions, FileNameError> {
+        let file = &self.file;
+        if file.is_empty() || file == "." || file == ".." || file.contains(['/', '\\', '\0']) {
+            return Err(FileNameError(file.clone()));
+        }
+        let jobs = self
+            .jobs
+            .or_else(|| std::thread::available_parallelism().ok())
+            .map_or(1, NonZeroUsize::get);
+        Ok(CompareOptions {
+            file: file.clone(),
+            jobs,
+            max_file_size: self.max_file_size,
+        })
+    }
+}

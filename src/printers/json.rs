@@ -1,0 +1,114 @@
+//! The JSON document: a public contract read by scripts.
+//!
+//! The wire types below borrow from the [`Report`] and only serialize; the
+//! field names and their order are the contract's. Values are copied into
+//! the output as the JSON text the diff produced, so a run loaded back
+//! from the store prints byte for byte as it first did.
+
+use std::io::{self, Write};
+
+use serde::Serialize;
+use serde_json::value::RawValue;
+
+use crate::diff::{Difference, Path};
+use crate::report::{Report, SideReport, Summary};
+
+/// Writes `report` as the contract's JSON document, followed by a newline.
+pub fn print(report: &Report, out: &mut dyn Write) -> io::Result<()> {
+    let wire = WireReport::from(report);
+    serde_json::to_writer_pretty(&mut *out, &wire).map_err(io::Error::from)?;
+    out.write_all(b"\n")
+}
+
+#[derive(Serialize)]
+struct WireReport<'a> {
+    run_id: Option<i64>,
+    repository: &'a str,
+    left: WireSide<'a>,
+    right: WireSide<'a>,
+    file: &'a str,
+    summary: Summary,
+    services: Vec<WireService<'a>>,
+}
+
+#[derive(Serialize)]
+struct WireSide<'a> {
+    rev: &'a str,
+    commit: &'a str,
+    path: &'a str,
+}
+
+#[derive(Serialize)]
+struct WireService<'a> {
+    service: &'a str,
+    status: &'static str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    left_blob: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    right_blob: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    error: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    differences: Option<Vec<WireDifference<'a>>>,
+}
+
+#[derive(Serialize)]
+struct WireDifference<'a> {
+    path: &'a Path,
+    kind: &'static str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    left: Option<&'a RawValue>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    right: Option<&'a RawValue>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    left_line: Option<u32>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    right_line: Option<u32>,
+}
+
+impl<'a> From<&'a Report> for WireReport<'a> {
+    fn from(report: &'a Report) -> Self {
+        WireReport {
+            run_id: report.run_id,
+            repository: &report.repository,
+            left: side(&report.left),
+            right: side(&report.right),
+            file: &report.file,
+            summary: report.summary(),
+            services: report
+                .services
+                .iter()
+                .map(|service| WireService {
+                    service: &service.service,
+                    status: service.outcome.status().name(),
+                    left_blob: service.left_blob.as_deref(),
+                    right_blob: service.right_blob.as_deref(),
+                    error: service.outcome.error(),
+                    differences: service
+                        .outcome
+                        .differences()
+                        .map(|list| list.iter().map(difference).collect()),
+                })
+                .collect(),
+        }
+    }
+}
+
+fn side(side: &SideReport) -> WireSide<'_> {
+    WireSide {
+        rev: &side.rev,
+        commit: &side.commit,
+        path: &side.path,
+    }
+}
+
+fn difference(difference: &Difference) -> WireDifference<'_> {
+    WireDifference {
+        path: &difference.path,
+        kind: difference.kind.name(),
+        left: difference.left.as_ref().map(|v| &*v.json),
+        right: difference.right.as_ref().map(|v| &*v.json),
+        left_line: difference.left.as_ref().map(|v| v.line),
+        right_line: difference.right.as_ref().map(|v| v.line),
+    }
+}

@@ -1,0 +1,180 @@
+//! The report: the plain data a comparison hands to the store and to the
+//! printers. It carries everything the JSON contract prints, so a report
+//! loaded back from the store prints exactly as it did the first time.
+
+use crate::diff::Difference;
+
+/// One comparison, as printed.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Report {
+    /// The saved run's id; `None` when the run was not saved.
+    pub run_id: Option<i64>,
+    /// The repository as the user named it, without credentials.
+    pub repository: String,
+    /// The left side.
+    pub left: SideReport,
+    /// The right side.
+    pub right: SideReport,
+    /// The config file name compared in each service folder.
+    pub file: String,
+    /// One entry per service found on either side, sorted by name.
+    pub services: Vec<ServiceReport>,
+}
+
+/// One side of a report.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SideReport {
+    /// The revision as given (or the `--rev` it defaulted to).
+    pub rev: String,
+    /// The full commit id it resolved to.
+    pub commit: String,
+    /// The directory as given.
+    pub path: String,
+}
+
+/// One service's result.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ServiceReport {
+    /// The service folder's name.
+    pub service: String,
+    /// The left blob id, when the left entry is a regular file.
+    pub left_blob: Option<String>,
+    /// The right blob id, when the right entry is a regular file.
+    pub right_blob: Option<String>,
+    /// What the comparison found.
+    pub outcome: Outcome,
+}
+
+/// What the comparison found for one service.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Outcome {
+    /// Both documents are equal.
+    Identical,
+    /// At least one difference (never empty).
+    Different(Vec<Difference>),
+    /// Only the right side has the service.
+    MissingLeft,
+    /// Only the left side has the service.
+    MissingRight,
+    /// The service exists on both sides but cannot be compared.
+    Error(String),
+}
+
+/// A service's status, as named in the contract.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Status {
+    /// `identical`
+    Identical,
+    /// `different`
+    Different,
+    /// `missing_left`
+    MissingLeft,
+    /// `missing_right`
+    MissingRight,
+    /// `error`
+    Error,
+}
+
+impl Status {
+    /// The contract's name of the status.
+    pub fn name(self) -> &'static str {
+        match self {
+            Status::Identical => "identical",
+            Status::Different => "different",
+            Status::MissingLeft => "missing_left",
+            Status::MissingRight => "missing_right",
+            Status::Error => "error",
+        }
+    }
+
+    /// The inverse of [`Status::name`].
+    pub fn from_name(name: &str) -> Option<Self> {
+        Some(match name {
+            "identical" => Status::Identical,
+            "different" => Status::Different,
+            "missing_left" => Status::MissingLeft,
+            "missing_right" => Status::MissingRight,
+            "error" => Status::Error,
+            _ => return None,
+        })
+    }
+}
+
+impl Outcome {
+    /// The status this outcome is reported as.
+    pub fn status(&self) -> Status {
+        match self {
+            Outcome::Identical => Status::Identical,
+            Outcome::Different(_) => Status::Different,
+            Outcome::MissingLeft => Status::MissingLeft,
+            Outcome::MissingRight => Status::MissingRight,
+            Outcome::Error(_) => Status::Error,
+        }
+    }
+
+    /// The differences, for the statuses that have a list (possibly empty).
+    pub fn differences(&self) -> Option<&[Difference]> {
+        match self {
+            Outcome::Identical => Some(&[]),
+            Outcome::Different(differences) => Some(differences),
+            _ => None,
+        }
+    }
+
+    /// The error message, for `error`.
+    pub fn error(&self) -> Option<&str> {
+        match self {
+            Outcome::Error(message) => Some(message),
+            _ => None,
+        }
+    }
+}
+
+/// Counts over a report's services.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize)]
+pub struct Summary {
+    /// All services.
+    pub services: usize,
+    /// `identical` services.
+    pub identical: usize,
+    /// `different` services.
+    pub different: usize,
+    /// `missing_left` services.
+    pub missing_left: usize,
+    /// `missing_right` services.
+    pub missing_right: usize,
+    /// `error` services.
+    pub errors: usize,
+    /// Differences over all services.
+    pub differences: usize,
+}
+
+impl Report {
+    /// Counts the report's services by status, and their differences.
+    pub fn summary(&self) -> Summary {
+        let mut summary = Summary {
+            services: self.services.len(),
+            ..Summary::default()
+        };
+        for service in &self.services {
+            match &service.outcome {
+                Outcome::Identical => summary.identical += 1,
+                Outcome::Different(differences) => {
+                    summary.different += 1;
+                    summary.differences += differences.len();
+                }
+                Outcome::MissingLeft => summary.missing_left += 1,
+                Outcome::MissingRight => summary.missing_right += 1,
+                Outcome::Error(_) => summary.errors += 1,
+            }
+        }
+        summary
+    }
+
+    /// Whether every service is `identical` (what `--exit-code` asks).
+    pub fn all_identical(&self) -> bool {
+        self.services
+            .iter()
+            .all(|s| s.outcome.status() == Status::Identical)
+    }
+}
