@@ -1,0 +1,491 @@
+#!/usr/bin/env python3
+"""Timing and reporting for benches/run.sh (Python 3 standard library only).
+
+Subcommands:
+  measure   run a command warm-up + N times; record the median wall time
+            (monotonic clock) and the peak RSS of each run, read from the
+            child's rusage (os.wait4: the same figure as `/usr/bin/time -f %M`)
+  selftimed run a command that times itself and prints JSON with runs_ms
+            (the parse floor); record its figures
+  skip      record a step that could not run, and say so on stderr
+  blobs     list the blob ids `confdiff compare` must read for two sides
+  check     compare a summary (confdiff JSON or pyyaml_compare's last line)
+            with the expected counts
+  freeport  print a free TCP port on 127.0.0.1
+  waitport  wait until 127.0.0.1:PORT accepts connections
+  report    print the Markdown table and write BENCHMARKS.md
+
+Results go, one JSON object per line, to the file given with --results.
+"""
+
+import argparse
+import datetime
+import json
+import os
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+
+
+def append(results, row):
+    with open(results, "a") as f:
+        f.write(json.dumps(row) + "\n")
+
+
+GNU_TIME = "/usr/bin/time"
+
+
+def rss_method():
+    """How peak RSS is read. Python starts children with vfork, so a child's
+    own `ru_maxrss` starts at this harness's size (~17 MB); GNU time is a
+    small C program whose child starts at about 2 MB."""
+    if os.access(GNU_TIME, os.X_OK):
+        return "gnu-time"
+    return "wait4"
+
+
+def run_once(command, stdin_path, env):
+    """Wall milliseconds and peak RSS (KiB) of one run; fails loudly."""
+    stdin = open(stdin_path, "rb") if stdin_path else subprocess.DEVNULL
+    with tempfile.NamedTemporaryFile() as rss_file, tempfile.TemporaryFile() as stderr:
+        if rss_method() == "gnu-time":
+            command = [GNU_TIME, "-f", "%M", "-o", rss_file.name, *command]
+        start = time.monotonic()
+        child = subprocess.Popen(command, stdin=stdin, stdout=subprocess.DEVNULL,
+                                 stderr=stderr, env=env)
+        _, status, usage = os.wait4(child.pid, 0)
+        elapsed = (time.monotonic() - start) * 1000.0
+        child.returncode = os.waitstatus_to_exitcode(status)
+        if stdin_path:
+            stdin.close()
+        if child.returncode != 0:
+            stderr.seek(0)
+            message = stderr.read().decode(errors="replace").strip()
+            sys.exit(f"benchmark command failed (exit {child.returncode}): "
+                     f"{' '.join(command)}\n{message}")
+        peak = usage.ru_maxrss
+        if rss_method() == "gnu-time":
+            peak = int(rss_file.read().decode().strip().splitlines()[-1])
+    return elapsed, peak
+
+
+def measure(args):
+    env = dict(os.environ)
+    for pair in args.env or []:
+        key, _, value = pair.partition("=")
+        env[key] = value
+
+    def prepare():
+        if args.prepare:
+            subprocess.run(args.prepare, shell=True, check=True)
+
+    for _ in range(args.warmup):
+        prepare()
+        run_once(args.command, args.stdin, env)
+    times, rss = [], []
+    for _ in range(args.runs):
+        prepare()
+        elapsed, peak = run_once(args.command, args.stdin, env)
+        times.append(elapsed)
+        rss.append(peak)
+    row = base_row(args)
+    row.update(runs_ms=times, median_ms=statistics.median(times), max_rss_kb=max(rss),
+               warmup=args.warmup, command=" ".join(args.command))
+    append(args.results, row)
+    print(f"  {args.label} [{args.services}]: median {fmt_ms(row['median_ms'])}, "
+          f"max RSS {row['max_rss_kb'] / 1024:.1f} MB", file=sys.stderr)
+
+
+def selftimed(args):
+    output = subprocess.run(args.command, check=True, capture_output=True, text=True).stdout
+    figures = json.loads(output.strip().splitlines()[-1])
+    if figures.get("errors"):
+        sys.exit(f"{args.label}: {figures['errors']} blobs failed to load")
+    row = base_row(args)
+    row.update(runs_ms=figures["runs_ms"], median_ms=figures["median_ms"], max_rss_kb=None,
+               warmup=1, blobs=figures["blobs"], bytes=figures["bytes"],
+               command=" ".join(args.command))
+    append(args.results, row)
+    print(f"  {args.label} [{args.services}]: median {fmt_ms(row['median_ms'])} "
+          f"({figures['blobs']} blobs, {figures['bytes'] / 1e6:.1f} MB)", file=sys.stderr)
+
+
+def skip(args):
+    row = base_row(args)
+    row["skipped"] = args.reason
+    append(args.results, row)
+    print(f"SKIPPED: {args.label} [{args.services}]: {args.reason}", file=sys.stderr)
+
+
+def base_row(args):
+    return {"id": args.id, "label": args.label, "services": args.services,
+            "note": args.note or ""}
+
+
+def ls_tree(repo, rev, folder, name):
+    """service -> (mode, blob id) for `rev:folder/*/name`."""
+    output = subprocess.run(["git", "-C", repo, "ls-tree", "-r", "--full-tree", rev, "--", folder],
+                            check=True, capture_output=True, text=True).stdout
+    entries = {}
+    prefix = folder.rstrip("/") + "/"
+    for line in output.splitlines():
+        meta, path = line.split("\t", 1)
+        mode, _, oid = meta.split()
+        rest = path[len(prefix):]
+        service, _, file = rest.partition("/")
+        if file == name:
+            entries[service] = (mode, oid)
+    return entries
+
+
+def blobs(args):
+    """Ids of the blobs confdiff reads: both sides' files of every service
+    present on both sides whose blob ids differ (equal ids are identical
+    without reading)."""
+    left_rev, _, left_dir = args.left.rpartition(":")
+    right_rev, _, right_dir = args.right.rpartition(":")
+    left = ls_tree(args.repo, left_rev or "HEAD", left_dir, args.file)
+    right = ls_tree(args.repo, right_rev or "HEAD", right_dir, args.file)
+    ids = []
+    for service in sorted(left.keys() & right.keys()):
+        (_, a), (_, b) = left[service], right[service]
+        if a != b:
+            ids.extend((a, b))
+    with open(args.out, "w") as f:
+        f.write("".join(i + "\n" for i in ids))
+    print(f"  {len(ids)} blobs to read for {args.left} vs {args.right}", file=sys.stderr)
+
+
+def check(args):
+    with open(args.expected) as f:
+        expected = json.load(f)
+    if args.key:
+        for part in args.key.split("."):
+            expected = expected[int(part)] if part.isdigit() else expected[part]
+    with open(args.actual) as f:
+        text = f.read()
+    if args.last_line:
+        actual = json.loads(text.strip().splitlines()[-1])
+    else:
+        actual = json.loads(text)["summary"]
+    wrong = {k: (v, actual.get(k)) for k, v in expected.items() if actual.get(k) != v}
+    if wrong:
+        sys.exit(f"{args.what}: counts differ from what the generator made "
+                 f"(expected, found): {wrong}")
+    print(f"  {args.what}: counts as expected {expected}", file=sys.stderr)
+
+
+def freeport(_args):
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        print(s.getsockname()[1])
+
+
+def waitport(args):
+    deadline = time.monotonic() + args.timeout
+    while time.monotonic() < deadline:
+        try:
+            socket.create_connection(("127.0.0.1", args.port), timeout=0.5).close()
+            return
+        except OSError:
+            time.sleep(0.05)
+    sys.exit(f"nothing listens on 127.0.0.1:{args.port} after {args.timeout} s")
+
+
+# --------------------------------------------------------------------------
+# Report
+
+
+def fmt_ms(ms):
+    if ms is None:
+        return "–"
+    if ms >= 10_000:
+        return f"{ms / 1000:.1f} s"
+    if ms >= 100:
+        return f"{ms:.0f} ms"
+    return f"{ms:.1f} ms"
+
+
+def fmt_rss(kb):
+    return "–" if kb is None else f"{kb / 1024:.1f} MB"
+
+
+def table(rows):
+    lines = ["| Measurement | Services | Median | Runs: min – max (n) | Max RSS |",
+             "|---|---:|---:|---|---:|"]
+    for row in rows:
+        label = row["label"] + (f" ({row['note']})" if row.get("note") else "")
+        services = f"{row['services']:,}" if isinstance(row["services"], int) else row["services"]
+        if "skipped" in row:
+            lines.append(f"| {label} | {services} | skipped | {row['skipped']} | – |")
+            continue
+        runs = row["runs_ms"]
+        spread = f"{fmt_ms(min(runs))} – {fmt_ms(max(runs))} ({len(runs)})"
+        lines.append(f"| {label} | {services} | **{fmt_ms(row['median_ms'])}** | {spread} "
+                     f"| {fmt_rss(row.get('max_rss_kb'))} |")
+    return "\n".join(lines)
+
+
+class Rows:
+    def __init__(self, rows):
+        self.by_id = {row["id"]: row for row in rows}
+
+    def ms(self, key):
+        row = self.by_id.get(key)
+        return None if row is None or "skipped" in row else row["median_ms"]
+
+    def row(self, key):
+        return self.by_id.get(key)
+
+
+QUICK = False  # set by report(): quick-mode figures are not judged
+
+
+def verdict(ok):
+    if QUICK:
+        return "not judged (quick mode)"
+    return "**pass**" if ok else "**miss**"
+
+
+def targets(rows, ctx):
+    r = Rows(rows)
+    seed, scale, big = ctx["seed_size"], ctx["scale_size"], ctx["rss_size"]
+    jobs = ctx["cores"]
+    out = ["| Target | Goal | Measured | Result |", "|---|---|---|---|"]
+
+    saved = r.ms(f"compare-save-{seed}")
+    plain = r.ms(f"compare-{seed}")
+    if saved is not None:
+        out.append(f"| {seed} services end to end, saving to SQLite | < 50 ms | {fmt_ms(saved)} "
+                   f"| {verdict(saved < 50)} |")
+    elif plain is not None:
+        out.append(f"| {seed} services end to end, saving to SQLite | < 50 ms | not measured: "
+                   f"{r.row(f'compare-save-{seed}')['skipped']}; without saving {fmt_ms(plain)} "
+                   f"| not measured |")
+
+    compare = r.ms(f"compare-{scale}")
+    for key, name in ((f"python-{scale}", "PyYAML safe_load"),
+                      (f"python-libyaml-{scale}", "PyYAML CSafeLoader")):
+        python = r.ms(key)
+        if compare and python:
+            ratio = python / compare
+            out.append(f"| {scale:,} services: faster than the Python script ({name}) | ≥ 20× "
+                       f"| {ratio:.1f}× ({fmt_ms(python)} vs {fmt_ms(compare)}) "
+                       f"| {verdict(ratio >= 20)} |")
+    catfile, parse = r.ms(f"catfile-{scale}"), r.ms(f"parse-{scale}")
+    if compare and catfile is not None and parse is not None:
+        floor = catfile + parse / jobs
+        ratio = compare / floor
+        out.append(f"| {scale:,} services: within 1.5× of cat-file + parse ÷ {jobs} jobs | ≤ 1.5× "
+                   f"| {ratio:.2f}× ({fmt_ms(compare)} vs floor {fmt_ms(floor)} = "
+                   f"{fmt_ms(catfile)} + {fmt_ms(parse)} ÷ {jobs}) | {verdict(ratio <= 1.5)} |")
+    one, two = r.ms(f"jobs1-{scale}"), r.ms(f"jobs2-{scale}")
+    if one and two:
+        speedup = one / two
+        out.append(f"| {scale:,} services: `--jobs 2` vs `--jobs 1` | ≥ 1.7× | {speedup:.2f}× "
+                   f"({fmt_ms(one)} → {fmt_ms(two)}) | {verdict(speedup >= 1.7)} |")
+    rss = [row["max_rss_kb"] for row in rows
+           if row.get("services") == big and row.get("max_rss_kb") and row["id"].startswith("compare")]
+    if rss:
+        peak = max(rss) / 1024
+        out.append(f"| {big:,} services: peak RSS | < 150 MB | {peak:.1f} MB "
+                   f"| {verdict(peak < 150)} |")
+    fetch, local = r.ms("remote-fetch"), r.ms("remote-offline")
+    if fetch is not None and local is not None:
+        added = fetch - local
+        out.append(f"| A fetch with nothing new adds | < 100 ms | {fmt_ms(added)} "
+                   f"({fmt_ms(fetch)} with fetch vs {fmt_ms(local)} offline) "
+                   f"| {verdict(added < 100)} |")
+    elif r.row("remote-fetch"):
+        out.append(f"| A fetch with nothing new adds | < 100 ms | not measured: "
+                   f"{r.row('remote-fetch').get('skipped', 'offline run missing')} | not measured |")
+    return "\n".join(out)
+
+
+def report(args):
+    global QUICK
+    with open(args.context) as f:
+        ctx = json.load(f)
+    QUICK = ctx["mode"] == "quick"
+    with open(args.results) as f:
+        rows = [json.loads(line) for line in f if line.strip()]
+    missing = [step for step in ctx["expected_steps"] if step not in {row["id"] for row in rows}]
+    if missing:
+        sys.exit(f"steps that neither ran nor were reported skipped: {', '.join(missing)}")
+
+    body = table(rows)
+    print(body)
+    skipped = [row for row in rows if "skipped" in row]
+    doc = [
+        "# Benchmarks",
+        "",
+        f"Generated by `benches/run.sh{' --quick' if ctx['mode'] == 'quick' else ''}` on "
+        f"{ctx['date']}: {ctx['cores']} cores ({ctx['cpu']}), {ctx['memory']}, "
+        f"confdiff {ctx['version']} (commit {ctx['commit']}, {ctx['profile']} build), "
+        f"{ctx['git']}, Python {ctx['python']} with PyYAML {ctx['pyyaml']}.",
+        "",
+    ]
+    if ctx["mode"] == "quick":
+        doc += ["**Quick mode: tiny sizes, few runs. These figures check that every step "
+                "runs; they say nothing about speed.**", ""]
+    doc += [
+        "Each figure is the median of the runs after a warm-up run (wall clock, "
+        "monotonic); the range shows the fastest and slowest run. Max RSS is the "
+        "largest peak resident set of the measured process over its runs "
+        + ("(`/usr/bin/time -f %M`; each run is started through it, which adds "
+           "about a millisecond to every row alike)."
+           if ctx["rss"] == "gnu-time" else
+           "(`ru_maxrss` from `wait4`; /usr/bin/time is missing, and as Python "
+           "starts children with vfork, no figure reads below the harness's own "
+           "size, about 17 MB)."),
+        "",
+        body,
+        "",
+        "## Targets",
+        "",
+        targets(rows, ctx),
+        "",
+    ]
+    if skipped:
+        doc += ["## Skipped steps", ""]
+        doc += [f"- {row['label']} ({row['services']}): {row['skipped']}" for row in skipped]
+        doc += [""]
+    doc += ["## How it was measured", ""]
+    doc += [f"- {note}" for note in ctx["notes"]]
+    doc += [""]
+    if args.analysis and os.path.exists(args.analysis):
+        with open(args.analysis) as f:
+            doc += [f.read().rstrip(), ""]
+    with open(args.out, "w") as f:
+        f.write("\n".join(doc))
+    print(f"\nwrote {args.out}", file=sys.stderr)
+
+
+def context(args):
+    """Writes the facts about the machine and the run for the report."""
+    def first_line(command):
+        try:
+            return subprocess.run(command, capture_output=True, text=True,
+                                  check=True).stdout.strip().splitlines()[0]
+        except (OSError, subprocess.CalledProcessError, IndexError):
+            return "unknown"
+
+    cpu = "unknown CPU"
+    try:
+        with open("/proc/cpuinfo") as f:
+            for line in f:
+                if line.startswith("model name"):
+                    cpu = line.split(":", 1)[1].strip()
+                    break
+        with open("/proc/meminfo") as f:
+            memory = f"{int(f.readline().split()[1]) / 1024 / 1024:.0f} GB RAM"
+    except OSError:
+        memory = "unknown RAM"
+    try:
+        import yaml
+        pyyaml = yaml.__version__ + (" (libyaml available)" if yaml.__with_libyaml__ else "")
+    except ImportError:
+        pyyaml = "missing"
+    ctx = {
+        "mode": args.mode,
+        "date": datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
+        "cores": os.cpu_count(),
+        "cpu": cpu,
+        "memory": memory,
+        "version": first_line([args.binary, "--version"]).removeprefix("confdiff "),
+        "commit": first_line(["git", "-C", args.source, "rev-parse", "--short", "HEAD"]),
+        "profile": args.profile,
+        "git": first_line(["git", "--version"]),
+        "python": sys.version.split()[0],
+        "pyyaml": pyyaml,
+        "seed_size": args.seed_size,
+        "scale_size": args.scale_size,
+        "rss_size": args.rss_size,
+        "expected_steps": args.steps.split(),
+        "rss": rss_method(),
+        "notes": [line for line in open(args.notes).read().splitlines() if line.strip()],
+    }
+    with open(args.out, "w") as f:
+        json.dump(ctx, f, indent=1)
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    sub = parser.add_subparsers(dest="what", required=True)
+
+    def row_args(p):
+        p.add_argument("--results", required=True)
+        p.add_argument("--id", required=True)
+        p.add_argument("--label", required=True)
+        p.add_argument("--services", type=int, required=True)
+        p.add_argument("--note")
+
+    p = sub.add_parser("measure")
+    row_args(p)
+    p.add_argument("--runs", type=int, default=5)
+    p.add_argument("--warmup", type=int, default=1)
+    p.add_argument("--stdin")
+    p.add_argument("--prepare", help="shell command run before each run, not timed")
+    p.add_argument("--env", action="append")
+    p.add_argument("command", nargs=argparse.REMAINDER)
+    p.set_defaults(run=measure)
+
+    p = sub.add_parser("selftimed")
+    row_args(p)
+    p.add_argument("command", nargs=argparse.REMAINDER)
+    p.set_defaults(run=selftimed)
+
+    p = sub.add_parser("skip")
+    row_args(p)
+    p.add_argument("--reason", required=True)
+    p.set_defaults(run=skip)
+
+    p = sub.add_parser("blobs")
+    p.add_argument("--repo", required=True)
+    p.add_argument("--file", default="configuration.yml")
+    p.add_argument("--out", required=True)
+    p.add_argument("left")
+    p.add_argument("right")
+    p.set_defaults(run=blobs)
+
+    p = sub.add_parser("check")
+    p.add_argument("--what", required=True)
+    p.add_argument("--expected", required=True, help="JSON file")
+    p.add_argument("--key", help="dotted path to the counts in --expected")
+    p.add_argument("--actual", required=True)
+    p.add_argument("--last-line", action="store_true", help="actual counts are its last line")
+    p.set_defaults(run=check)
+
+    p = sub.add_parser("freeport")
+    p.set_defaults(run=freeport)
+
+    p = sub.add_parser("waitport")
+    p.add_argument("port", type=int)
+    p.add_argument("--timeout", type=float, default=10)
+    p.set_defaults(run=waitport)
+
+    p = sub.add_parser("context")
+    for name in ("mode", "binary", "source", "profile", "steps", "notes", "out"):
+        p.add_argument("--" + name, required=True)
+    for name in ("seed-size", "scale-size", "rss-size"):
+        p.add_argument("--" + name, type=int, required=True)
+    p.set_defaults(run=context)
+
+    p = sub.add_parser("report")
+    p.add_argument("--results", required=True)
+    p.add_argument("--context", required=True)
+    p.add_argument("--analysis", help="Markdown appended to BENCHMARKS.md")
+    p.add_argument("--out", required=True)
+    p.set_defaults(run=report)
+
+    args = parser.parse_args()
+    if getattr(args, "command", None) and args.command[:1] == ["--"]:
+        args.command = args.command[1:]
+    args.run(args)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,345 @@
+#!/usr/bin/env bash
+# Benchmarks confdiff side by side with the floor of the machine and with the
+# Python script a user might write instead, and writes BENCHMARKS.md.
+#
+#   benches/run.sh            full run (release build; 10-20 minutes on 2 cores)
+#   benches/run.sh --quick    every step on tiny sizes, a couple of runs each;
+#                             checks that every step runs and the table is
+#                             made, asserts no timings (CI runs this)
+#   benches/run.sh --out FILE write the report there (default: BENCHMARKS.md
+#                             at the top of the checkout; in quick mode a
+#                             temporary file that is printed)
+#
+# Environment: CONFDIFF_BIN (a binary to measure instead of building one),
+# BENCH_DIR (where the full run builds its repositories; default
+# target/bench). Needs git, python3 and cargo; installs PyYAML from PyPI when
+# it is missing. Steps the binary cannot do yet (saving to SQLite, remote
+# repositories) are reported as skipped, on stderr and in BENCHMARKS.md.
+set -euo pipefail
+
+HERE=$(cd "$(dirname "$0")" && pwd)
+ROOT=$(dirname "$HERE")
+HARNESS=(python3 "$HERE/harness.py")
+MODE=full
+OUT=
+while [ $# -gt 0 ]; do
+    case "$1" in
+        --quick) MODE=quick ;;
+        --out) OUT=${2:?--out needs a file}; shift ;;
+        -h|--help) sed -n '2,17p' "$0"; exit 0 ;;
+        *) echo "run.sh: unknown argument '$1' (see --help)" >&2; exit 2 ;;
+    esac
+    shift
+done
+
+if [ "$MODE" = quick ]; then
+    SIZES=(20 40 60 80); PYTHON_SIZES=(20 60)
+    SEED_SIZE=20; SCALE_SIZE=60; RSS_SIZE=80
+    RUNS=2; WARMUP=1
+    HIST_SERVICES=30; HIST_COMMITS=20; TAG_EVERY=5
+    PROFILE=dev; CARGO_PROFILE=()
+    WORK=$(mktemp -d "${TMPDIR:-/tmp}/confdiff-bench.XXXXXX")
+else
+    SIZES=(150 1000 10000 20000); PYTHON_SIZES=(150 1000 10000)
+    SEED_SIZE=150; SCALE_SIZE=10000; RSS_SIZE=20000
+    RUNS=5; WARMUP=1
+    HIST_SERVICES=2000; HIST_COMMITS=300; TAG_EVERY=25
+    PROFILE=release; CARGO_PROFILE=(--release)
+    WORK=${BENCH_DIR:-$ROOT/target/bench}
+    rm -rf "$WORK"
+    mkdir -p "$WORK"
+fi
+OUT=${OUT:-$([ "$MODE" = quick ] && echo "$WORK/BENCHMARKS.md" || echo "$ROOT/BENCHMARKS.md")}
+RESULTS=$WORK/results.jsonl
+NOTES=$WORK/notes.txt
+: > "$RESULTS"
+: > "$NOTES"
+
+DAEMON_PID=
+cleanup() {
+    if [ -n "$DAEMON_PID" ]; then
+        kill "$DAEMON_PID" 2>/dev/null || true
+        wait "$DAEMON_PID" 2>/dev/null || true
+    fi
+    if [ "$MODE" = quick ]; then rm -rf "$WORK"; fi
+}
+trap cleanup EXIT
+
+say() { printf '\n== %s\n' "$*" >&2; }
+note() { printf '%s\n' "$*" >> "$NOTES"; }
+die() { echo "run.sh: $*" >&2; exit 1; }
+now_ms() { date +%s%3N; }
+
+# Nothing the benchmark runs may touch the user's own database or cache.
+export XDG_DATA_HOME=$WORK/xdg-data XDG_CACHE_HOME=$WORK/xdg-cache
+export CONFDIFF_DB=$WORK/default.db CONFDIFF_CACHE=$WORK/default-cache
+export NO_COLOR=1 GIT_CONFIG_NOSYSTEM=1 GIT_CONFIG_GLOBAL=/dev/null
+mkdir -p "$XDG_DATA_HOME" "$XDG_CACHE_HOME"
+
+# --------------------------------------------------------------------------
+say "building ($PROFILE profile)"
+artifacts() {
+    # Prints "name path" for each executable cargo built.
+    python3 -c '
+import json, sys
+for line in sys.stdin:
+    msg = json.loads(line)
+    if msg.get("reason") == "compiler-artifact" and msg.get("executable"):
+        print(msg["target"]["name"], msg["executable"])'
+}
+TARGETS=(--example parse_floor)
+if [ -z "${CONFDIFF_BIN:-}" ]; then TARGETS+=(--bin confdiff); fi
+BUILT=$(cd "$ROOT" && cargo build "${CARGO_PROFILE[@]}" "${TARGETS[@]}" \
+    --message-format=json-render-diagnostics | artifacts)
+PARSE_FLOOR=$(awk '$1 == "parse_floor" { print $2 }' <<<"$BUILT")
+BIN=${CONFDIFF_BIN:-$(awk '$1 == "confdiff" { print $2 }' <<<"$BUILT")}
+[ -x "$BIN" ] || die "no confdiff binary at '$BIN'"
+[ -x "$PARSE_FLOOR" ] || die "the parse_floor example was not built"
+# Private copies: a build in a shared target folder cannot swap them mid-run.
+mkdir -p "$WORK/bin"
+cp "$BIN" "$WORK/bin/confdiff"
+cp "$PARSE_FLOOR" "$WORK/bin/parse_floor"
+BIN=$WORK/bin/confdiff
+PARSE_FLOOR=$WORK/bin/parse_floor
+echo "confdiff: $BIN" >&2
+echo "parse floor: $PARSE_FLOOR" >&2
+
+say "PyYAML"
+if ! python3 -c 'import yaml' 2>/dev/null; then
+    echo "PyYAML is missing: installing it from PyPI" >&2
+    python3 -m pip install --quiet pyyaml \
+        || python3 -m pip install --quiet --break-system-packages pyyaml \
+        || python3 -m pip install --quiet --user pyyaml \
+        || true
+fi
+python3 -c 'import yaml' 2>/dev/null \
+    || die "PyYAML is not installed and could not be installed (python3 -m pip install pyyaml)"
+HAS_LIBYAML=$(python3 -c 'import yaml; print(int(yaml.__with_libyaml__))')
+
+# --------------------------------------------------------------------------
+say "what this confdiff can do"
+COMPARE_HELP=$("$BIN" compare --help)
+TOP_HELP=$("$BIN" --help)
+has_option() { grep -qE -- "(^|[[:space:],])$1([[:space:]=,]|\$)" <<<"$COMPARE_HELP"; }
+HAS_SAVE=0; has_option --no-save && has_option --db && HAS_SAVE=1
+HAS_REMOTE=0; grep -qE '^[[:space:]]+fetch([[:space:]]|$)' <<<"$TOP_HELP" && HAS_REMOTE=1
+HAS_OFFLINE=0; has_option --offline && HAS_OFFLINE=1
+HAS_CACHE_DIR=0; has_option --cache-dir && HAS_CACHE_DIR=1
+echo "saving to SQLite (--no-save, --db): $([ $HAS_SAVE = 1 ] && echo yes || echo no)" >&2
+echo "remote repositories (fetch command): $([ $HAS_REMOTE = 1 ] && echo yes || echo no)" >&2
+NO_SAVE=()
+if [ $HAS_SAVE = 1 ]; then NO_SAVE=(--no-save); fi
+NO_SAVE_REASON="this confdiff has no --db/--no-save: it cannot save runs to SQLite"
+
+LOAD_AT_START=$(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null || echo unknown)
+
+# --------------------------------------------------------------------------
+REPOS=$WORK/repos
+mkdir -p "$REPOS"
+
+# generate NAME SERVICES [gen.py options...]: a repository with a work tree.
+generate() {
+    local name=$1 services=$2
+    shift 2
+    local repo=$REPOS/$name start gen_ms repack_ms
+    git init -q --initial-branch=main "$repo"
+    start=$(now_ms)
+    python3 "$HERE/gen.py" --services "$services" --manifest "$repo.manifest.json" "$@" \
+        | git -C "$repo" fast-import --quiet
+    gen_ms=$(( $(now_ms) - start ))
+    start=$(now_ms)
+    # fast-import deltifies each blob against the one before it, in chains
+    # up to 50 deep; -f recomputes the deltas as `git gc` would.
+    git -C "$repo" repack -a -d -f -q
+    repack_ms=$(( $(now_ms) - start ))
+    echo "  $name: $services services, generated in $gen_ms ms, repacked in $repack_ms ms" >&2
+    note "Repository $name ($services services${*:+, gen.py $*}): gen.py piped into git fast-import took $gen_ms ms; \`git repack -a -d -f\` then took $repack_ms ms, so confdiff reads a pack like the ones \`git gc\` and clones make (fast-import's own pack has delta chains up to 50 deep, which makes every blob read twice as slow)."
+}
+
+checkout() { git -C "$REPOS/$1" reset -q --hard; }
+
+measure() { "${HARNESS[@]}" measure --results "$RESULTS" --runs "$RUNS" "$@"; }
+skip() { "${HARNESS[@]}" skip --results "$RESULTS" "$@"; }
+
+# compare_cmd REPO ARGS...: the confdiff command line measured.
+compare_cmd() { local repo=$1; shift; echo "$BIN" compare --repo "$repo" "$@"; }
+
+EXPECTED_STEPS=()
+for n in "${SIZES[@]}"; do EXPECTED_STEPS+=("compare-$n" "compare-save-$n" "catfile-$n" "parse-$n"); done
+for n in "${PYTHON_SIZES[@]}"; do EXPECTED_STEPS+=("python-libyaml-$n" "python-$n"); done
+EXPECTED_STEPS+=("compare-json-$SCALE_SIZE" "jobs1-$SCALE_SIZE" "jobs2-$SCALE_SIZE")
+EXPECTED_STEPS+=(history-span history-full remote-clone remote-fetch remote-offline)
+
+# --------------------------------------------------------------------------
+for n in "${SIZES[@]}"; do
+    say "$n services"
+    generate "s$n" "$n"
+    repo=$REPOS/s$n
+    sides=(implementation_1 implementation_2)
+
+    "$BIN" compare --repo "$repo" --format json "${NO_SAVE[@]}" "${sides[@]}" > "$WORK/check.json"
+    "${HARNESS[@]}" check --what "confdiff on $n services" --expected "$repo.manifest.json" \
+        --key expected_head --actual "$WORK/check.json"
+
+    measure --id "compare-$n" --label "confdiff compare" --services "$n" --warmup "$WARMUP" \
+        -- $(compare_cmd "$repo" "${NO_SAVE[@]}" "${sides[@]}")
+    if [ $HAS_SAVE = 1 ]; then
+        measure --id "compare-save-$n" --label "confdiff compare, saving to SQLite" \
+            --services "$n" --warmup "$WARMUP" \
+            --note "one database, a run added each time" \
+            -- $(compare_cmd "$repo" --db "$WORK/runs-$n.db" "${sides[@]}")
+    else
+        skip --id "compare-save-$n" --label "confdiff compare, saving to SQLite" \
+            --services "$n" --reason "$NO_SAVE_REASON"
+    fi
+
+    "${HARNESS[@]}" blobs --repo "$repo" --out "$WORK/ids-$n.txt" "${sides[@]}"
+    blob_count=$(wc -l < "$WORK/ids-$n.txt")
+    measure --id "catfile-$n" --label "floor: git cat-file --batch of the blobs to read" \
+        --services "$n" --warmup "$WARMUP" --note "$blob_count blobs" \
+        --stdin "$WORK/ids-$n.txt" -- git -C "$repo" cat-file --batch
+    git -C "$repo" cat-file --batch < "$WORK/ids-$n.txt" > "$WORK/blobs-$n.batch"
+    "${HARNESS[@]}" selftimed --results "$RESULTS" --id "parse-$n" \
+        --label "floor: confdiff's YAML loader alone, 1 thread" --services "$n" \
+        --note "$blob_count blobs" -- "$PARSE_FLOOR" --runs "$RUNS" "$WORK/blobs-$n.batch"
+    rm -f "$WORK/blobs-$n.batch"
+
+    if [ "$n" = "$SCALE_SIZE" ]; then
+        measure --id "compare-json-$n" --label "confdiff compare --format json" --services "$n" \
+            --warmup "$WARMUP" -- $(compare_cmd "$repo" --format json "${NO_SAVE[@]}" "${sides[@]}")
+        for jobs in 1 2; do
+            measure --id "jobs$jobs-$n" --label "confdiff compare --jobs $jobs" --services "$n" \
+                --warmup "$WARMUP" -- $(compare_cmd "$repo" --jobs "$jobs" "${NO_SAVE[@]}" "${sides[@]}")
+        done
+    fi
+
+    if [[ " ${PYTHON_SIZES[*]} " == *" $n "* ]]; then
+        checkout "s$n"
+        py=(python3 "$HERE/pyyaml_compare.py" "$repo/implementation_1" "$repo/implementation_2")
+        if [ "$HAS_LIBYAML" = 1 ]; then
+            "${py[@]}" --libyaml > "$WORK/check.txt"
+            "${HARNESS[@]}" check --what "Python (libyaml) on $n services" --last-line \
+                --expected "$repo.manifest.json" --key expected_head --actual "$WORK/check.txt"
+            measure --id "python-libyaml-$n" --label "Python script, PyYAML CSafeLoader (libyaml)" \
+                --services "$n" --warmup "$WARMUP" -- "${py[@]}" --libyaml
+        else
+            skip --id "python-libyaml-$n" --label "Python script, PyYAML CSafeLoader (libyaml)" \
+                --services "$n" --reason "this PyYAML was built without libyaml"
+        fi
+        if [ "$MODE" = full ] && [ "$n" -ge 10000 ]; then
+            # Pure-Python PyYAML needs minutes per run at this size: five runs
+            # and a check run would take half an hour. One timed run, no
+            # check (the same script's counts were checked at the smaller
+            # sizes and, with libyaml, at this one).
+            measure --id "python-$n" --label "Python script, PyYAML safe_load" --services "$n" \
+                --runs 1 --warmup 0 --note "one run: minutes each" -- "${py[@]}"
+            note "PyYAML safe_load on $n services was timed once, not five times: each run takes minutes. The libyaml row at this size has five runs and is the stricter baseline for the 20× target."
+        else
+            "${py[@]}" > "$WORK/check.txt"
+            "${HARNESS[@]}" check --what "Python on $n services" --last-line \
+                --expected "$repo.manifest.json" --key expected_head --actual "$WORK/check.txt"
+            measure --id "python-$n" --label "Python script, PyYAML safe_load" --services "$n" \
+                --warmup "$WARMUP" -- "${py[@]}"
+        fi
+    fi
+    # The large work trees and repositories are no longer needed.
+    if [ "$n" -ge 10000 ]; then rm -rf "$repo"; fi
+done
+note "The blobs to read are both files of every service whose two blob ids differ: confdiff reads those and no others (equal ids are identical without reading). The cat-file floor prints exactly those (ids listed by \`git ls-tree\`, not timed) to /dev/null."
+note "The parse floor is \`examples/parse_floor.rs\`: it reads the same blobs from \`git cat-file --batch\` output into memory, then times \`confdiff::document::load\` on each of them in one thread (median of $RUNS runs after a warm-up, timed inside the process)."
+note "The Python script is \`benches/pyyaml_compare.py\`: it walks the checked-out work tree (checkout not timed), loads both files of every service with PyYAML, compares them with a recursive dict walk and prints each difference. It and confdiff must find the counts the generator made before anything is timed."
+note "confdiff runs print the human report to /dev/null with the default --jobs (all cores) unless the row says otherwise$([ $HAS_SAVE = 1 ] && echo '; rows without SQLite pass --no-save')."
+
+# --------------------------------------------------------------------------
+say "history: one implementation across commits far apart"
+generate history "$HIST_SERVICES" --history "$HIST_COMMITS" --tag-every "$TAG_EVERY"
+repo=$REPOS/history
+manifest=$repo.manifest.json
+first_tag=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["tags"][0]["name"])' "$manifest")
+last_tag=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["tags"][-1]["name"])' "$manifest")
+python3 - "$manifest" > "$WORK/history-expected.json" <<'EOF'
+import json, sys
+m = json.load(open(sys.argv[1]))
+changed = m["tags"][-1]["changed_since_first_tag"]["implementation_1"]
+print(json.dumps({"services": m["services"], "identical": m["services"] - changed,
+                  "different": changed, "errors": 0}))
+EOF
+"$BIN" compare --repo "$repo" --format json "${NO_SAVE[@]}" \
+    "$first_tag:implementation_1" "$last_tag:implementation_1" > "$WORK/check.json"
+"${HARNESS[@]}" check --what "history $first_tag..$last_tag" --expected "$WORK/history-expected.json" \
+    --actual "$WORK/check.json"
+"${HARNESS[@]}" blobs --repo "$repo" --out "$WORK/ids-history.txt" \
+    "$first_tag:implementation_1" "$last_tag:implementation_1"
+span_blobs=$(wc -l < "$WORK/ids-history.txt")
+"${HARNESS[@]}" blobs --repo "$repo" --out "$WORK/ids-history-full.txt" implementation_1 implementation_2
+full_blobs=$(wc -l < "$WORK/ids-history-full.txt")
+measure --id history-span --label "confdiff, implementation_1 at $first_tag vs $last_tag" \
+    --services "$HIST_SERVICES" --warmup "$WARMUP" \
+    --note "$HIST_COMMITS commits apart, $span_blobs blobs to read" \
+    -- $(compare_cmd "$repo" "${NO_SAVE[@]}" "$first_tag:implementation_1" "$last_tag:implementation_1")
+measure --id history-full --label "confdiff, implementation_1 vs implementation_2 at HEAD, same repository" \
+    --services "$HIST_SERVICES" --warmup "$WARMUP" --note "$full_blobs blobs to read" \
+    -- $(compare_cmd "$repo" "${NO_SAVE[@]}" implementation_1 implementation_2)
+note "History: $HIST_SERVICES services, $((HIST_COMMITS + 1)) commits, each later commit editing 2 % of the config files (95 % of the edits in a hot 5 % of them), an annotated tag every $TAG_EVERY commits."
+
+# --------------------------------------------------------------------------
+say "remote: git:// from a local git daemon"
+REMOTE_LABEL="the history repository over git:// from git daemon on 127.0.0.1"
+if [ $HAS_REMOTE = 1 ]; then
+    served=$WORK/served
+    mkdir -p "$served"
+    git clone -q --bare "$repo" "$served/platform.git"
+    port=$("${HARNESS[@]}" freeport)
+    git daemon --reuseaddr --listen=127.0.0.1 --port="$port" --base-path="$served" \
+        --export-all "$served" 2>"$WORK/daemon.log" &
+    DAEMON_PID=$!
+    "${HARNESS[@]}" waitport "$port"
+    url=git://127.0.0.1:$port/platform.git
+    cache=$WORK/mirrors
+    cache_args=(); cache_env=(--env "CONFDIFF_CACHE=$cache")
+    if [ $HAS_CACHE_DIR = 1 ]; then cache_args=(--cache-dir "$cache"); fi
+    remote=("$BIN" compare --repo "$url" "${cache_args[@]}" "${NO_SAVE[@]}" implementation_1 implementation_2)
+    CONFDIFF_CACHE=$cache "${remote[@]}" --format json > "$WORK/check.json"
+    "${HARNESS[@]}" check --what "remote compare" --expected "$manifest" --key expected_head \
+        --actual "$WORK/check.json"
+    measure --id remote-clone --label "confdiff, remote, first run: clone + compare" \
+        --services "$HIST_SERVICES" --warmup "$WARMUP" --note "$HIST_COMMITS commits" \
+        --prepare "rm -rf '$cache'" "${cache_env[@]}" -- "${remote[@]}"
+    measure --id remote-fetch --label "confdiff, remote, later run: fetch (nothing new) + compare" \
+        --services "$HIST_SERVICES" --warmup "$WARMUP" "${cache_env[@]}" -- "${remote[@]}"
+    if [ $HAS_OFFLINE = 1 ]; then
+        measure --id remote-offline --label "confdiff, remote, --offline: the mirror as it is" \
+            --services "$HIST_SERVICES" --warmup "$WARMUP" "${cache_env[@]}" -- "${remote[@]}" --offline
+    else
+        skip --id remote-offline --label "confdiff, remote, --offline" --services "$HIST_SERVICES" \
+            --reason "this confdiff has no --offline, so the fetch's own cost cannot be isolated"
+    fi
+    kill "$DAEMON_PID" 2>/dev/null || true
+    wait "$DAEMON_PID" 2>/dev/null || true
+    DAEMON_PID=
+    note "Remote: $REMOTE_LABEL. The clone row empties the mirror cache before each run; the fetch row reuses the mirror, so each run fetches and finds nothing new; the offline row reads the same mirror without the network. The fetch's cost is the fetch row minus the offline row."
+else
+    reason="this confdiff has no fetch command: it cannot read remote repositories yet"
+    skip --id remote-clone --label "confdiff, remote, first run: clone + compare" \
+        --services "$HIST_SERVICES" --reason "$reason"
+    skip --id remote-fetch --label "confdiff, remote, later run: fetch (nothing new) + compare" \
+        --services "$HIST_SERVICES" --reason "$reason"
+    skip --id remote-offline --label "confdiff, remote, --offline" --services "$HIST_SERVICES" \
+        --reason "$reason"
+fi
+
+# --------------------------------------------------------------------------
+say "report"
+note "Load average (1, 5, 15 min) when the run started: $LOAD_AT_START; when it ended: $(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null || echo unknown). The machine was not otherwise idle if these are far above 0."
+"${HARNESS[@]}" context --mode "$MODE" --binary "$BIN" --source "$ROOT" --profile "$PROFILE" \
+    --steps "${EXPECTED_STEPS[*]}" --notes "$NOTES" --out "$WORK/context.json" \
+    --seed-size "$SEED_SIZE" --scale-size "$SCALE_SIZE" --rss-size "$RSS_SIZE"
+"${HARNESS[@]}" report --results "$RESULTS" --context "$WORK/context.json" \
+    --analysis "$HERE/analysis.md" --out "$OUT"
+
+if [ "$MODE" = quick ]; then
+    grep -q '^| Measurement |' "$OUT" || die "the report has no table"
+    rows=$(grep -c '^| ' "$OUT")
+    [ "$rows" -ge $(( ${#EXPECTED_STEPS[@]} + 2 )) ] || die "the report has only $rows table lines"
+    echo "quick benchmark: all ${#EXPECTED_STEPS[@]} steps ran or were reported skipped; table written" >&2
+fi
