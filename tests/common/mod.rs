@@ -58,8 +58,11 @@ impl TestRepo {
         self
     }
 
-    /// Records a submodule entry (mode 160000) at `path` in the index.
+    /// Records a submodule entry (mode 160000) at `path` in the index,
+    /// with an empty folder in the work tree as git leaves one that is not
+    /// checked out.
     pub fn submodule(&self, path: &str) -> &Self {
+        std::fs::create_dir_all(self.path().join(path)).unwrap();
         let commit = "0123456789abcdef0123456789abcdef01234567";
         self.git(&[
             "update-index",
