@@ -1,19 +1,18 @@
 //! Nothing is lost in storage: a saved run prints back exactly as
-//! `compare` printed it, and `runs` lists what was saved.
+//! `compare` printed it, whatever the run holds.
 
 mod common;
 
 use std::path::Path;
 use std::time::{Duration, SystemTime};
 
-use common::store::{repo_with_services, sample_repo};
+use common::store::sample_repo;
 use common::{TestRepo, confdiff, run};
 use confdiff::diff::diff;
 use confdiff::document::{Integer, Mapping, Node, Tagged, Value};
 use confdiff::printers::{self, Format, PrintOptions};
 use confdiff::report::{Outcome, Report, ServiceReport, SideReport};
 use confdiff::store::{RunMeta, Store};
-use serde::Deserialize;
 
 /// `compare` then `show` of the same run, in `format`: both outputs, which
 /// must be the same bytes.
@@ -64,6 +63,153 @@ fn show_human_prints_what_compare_printed_with_where_it_was_saved() {
     assert_eq!(shown, compared);
     let footer = format!("saved as run 2 in {}\n", db.display());
     assert!(shown.ends_with(&footer), "{shown}");
+}
+
+/// A repository whose comparison has every status and kind, tags, big
+/// integers, NaN and infinities, non-string keys, merge keys and a
+/// multi-document file.
+fn every_status_repo() -> TestRepo {
+    let mut repo = TestRepo::new();
+    let left = r#"# left
+spec:
+  replicas: 3
+  port: "80"
+debug: true
+id: 123456789012345678901234567890
+ratio: .nan
+limit: .inf
+drift: 1.0
+ref: !Ref 80
+secret: !Vault a
+1: int key
+true: null
+defaults: &defaults
+  timeout: 30
+  retries: 2
+client:
+  <<: *defaults
+  retries: 5
+env:
+  - A=1
+labels:
+  app.kubernetes.io/name: héllo
+"#;
+    let right = r#"spec:
+  replicas: 5
+  port: 80
+id: -98765432109876543210987654321
+ratio: .nan
+limit: -.inf
+drift: .nan
+ref: !Ref 81
+secret: !Sops a
+"1": string key
+true: null
+defaults: &defaults
+  timeout: 60
+  retries: 2
+client:
+  <<: *defaults
+  retries: 5
+env:
+  - A=1
+  - {name: X, value: "1"}
+labels:
+  app.kubernetes.io/name: "hello \"quoted\"\n"
+null: 1.5
+"#;
+    repo.write("implementation_1/different/configuration.yml", left)
+        .write("implementation_2/different/configuration.yml", right)
+        .write(
+            "implementation_1/identical/configuration.yml",
+            "a: 1 # one\n",
+        )
+        .write("implementation_2/identical/configuration.yml", "{a: 1}\n")
+        .write(
+            "implementation_1/multi/configuration.yml",
+            "a: 1\n---\nb: 2\n",
+        )
+        .write(
+            "implementation_2/multi/configuration.yml",
+            "a: 1\n---\nb: 3\n---\nc: 4\n",
+        )
+        .write("implementation_1/only-left/configuration.yml", "a: 1\n")
+        .write("implementation_2/only-right/configuration.yml", "a: 1\n")
+        .write("implementation_1/broken/configuration.yml", "a: 1\n")
+        .write("implementation_2/broken/configuration.yml", "a: [1\n")
+        .write("implementation_1/linked/configuration.yml", "a: 1\n")
+        .symlink(
+            "implementation_2/linked/configuration.yml",
+            "../elsewhere.yml",
+        );
+    repo.commit("every status");
+    repo
+}
+
+#[test]
+fn show_json_is_byte_identical_on_every_status_kind_and_value() {
+    let repo = every_status_repo();
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("runs.db");
+    let (compared, shown) = compare_then_show(&repo, &db, "json");
+    assert_eq!(shown, compared);
+
+    // The run really holds what this test is about.
+    let report: serde_json::Value = serde_json::from_str(&shown).unwrap();
+    let services = report["services"].as_array().unwrap();
+    let statuses: Vec<&str> = services
+        .iter()
+        .map(|s| s["status"].as_str().unwrap())
+        .collect();
+    for status in [
+        "identical",
+        "different",
+        "missing_left",
+        "missing_right",
+        "error",
+    ] {
+        assert!(statuses.contains(&status), "no {status} in {statuses:?}");
+    }
+    let kinds: Vec<&str> = services
+        .iter()
+        .filter_map(|s| s["differences"].as_array())
+        .flatten()
+        .map(|d| d["kind"].as_str().unwrap())
+        .collect();
+    for kind in ["added", "removed", "changed", "type_changed"] {
+        assert!(kinds.contains(&kind), "no {kind} in {kinds:?}");
+    }
+    for text in [
+        "123456789012345678901234567890",
+        "-98765432109876543210987654321",
+        "\"!Vault\"",
+        "\"!Sops\"",
+        "\".nan\"",
+        "\"-.inf\"",
+    ] {
+        assert!(shown.contains(text), "no {text} in the output");
+    }
+    let differences = &services
+        .iter()
+        .find(|s| s["service"] == "different")
+        .unwrap()["differences"];
+    let at = |path: serde_json::Value, kind: &str| {
+        differences
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|d| d["path"] == path && d["kind"] == kind)
+    };
+    assert!(at(serde_json::json!(["1"]), "removed"), "int key 1");
+    assert!(at(serde_json::json!(["1"]), "added"), "string key \"1\"");
+    assert!(at(serde_json::json!(["null"]), "added"), "null key");
+    assert!(
+        at(serde_json::json!(["client", "timeout"]), "changed"),
+        "merge key"
+    );
+
+    let (compared, shown) = compare_then_show(&repo, &db, "human");
+    assert_eq!(shown, compared);
 }
 
 /// A scalar node.
@@ -271,209 +417,4 @@ fn every_status_kind_and_value_survives_the_round_trip() {
         )
         .unwrap();
     assert_eq!(ratio, 0, "NaN equals NaN");
-}
-
-#[test]
-fn show_exit_code_tells_whether_the_run_had_differences() {
-    let repo = repo_with_services(3);
-    let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("runs.db");
-    let (code, _, stderr) = run(repo
-        .confdiff()
-        .args(["compare", "implementation_1", "implementation_2", "--db"])
-        .arg(&db));
-    assert_eq!(code, 0, "{stderr}");
-    let (code, _, _) = run(confdiff()
-        .args(["show", "1", "--exit-code", "--db"])
-        .arg(&db));
-    assert_eq!(code, 1, "the run has services missing on one side");
-    let (code, _, _) = run(confdiff().args(["show", "1", "--db"]).arg(&db));
-    assert_eq!(code, 0);
-
-    let (code, _, stderr) = run(repo
-        .confdiff()
-        .args(["compare", "implementation_1", "implementation_1", "--db"])
-        .arg(&db));
-    assert_eq!(code, 0, "{stderr}");
-    let (code, _, _) = run(confdiff()
-        .args(["show", "2", "--exit-code", "--db"])
-        .arg(&db));
-    assert_eq!(code, 0, "every service is identical");
-}
-
-/// `runs --format json`, read as a script would.
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct RunList {
-    total: u64,
-    runs: Vec<RunEntry>,
-}
-
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct RunEntry {
-    id: i64,
-    created_at: String,
-    repository: String,
-    left: RunSide,
-    right: RunSide,
-    file: String,
-    tool_version: String,
-    #[allow(dead_code)]
-    duration_ms: u64,
-    summary: RunCounts,
-}
-
-#[derive(Debug, Deserialize, PartialEq)]
-#[serde(deny_unknown_fields)]
-struct RunSide {
-    rev: String,
-    commit: String,
-    path: String,
-}
-
-#[derive(Debug, Deserialize, PartialEq)]
-#[serde(deny_unknown_fields)]
-struct RunCounts {
-    services: u64,
-    identical: u64,
-    different: u64,
-    missing_left: u64,
-    missing_right: u64,
-    errors: u64,
-    differences: u64,
-}
-
-/// Saves three runs of `repo` into `db`: the implementations, then the
-/// left one with itself at HEAD~0 and by tag.
-fn three_runs(repo: &TestRepo, db: &Path) {
-    for sides in [
-        ["implementation_1", "implementation_2"],
-        ["implementation_1", "v1:implementation_1"],
-        ["implementation_2", "implementation_1"],
-    ] {
-        let (code, _, stderr) = run(repo
-            .confdiff()
-            .arg("compare")
-            .args(sides)
-            .arg("--db")
-            .arg(db));
-        assert_eq!(code, 0, "{stderr}");
-    }
-}
-
-#[test]
-fn runs_json_lists_newest_first_with_sides_and_counts() {
-    let repo = repo_with_services(3);
-    repo.tag("v1");
-    let commit = repo.git(&["rev-parse", "HEAD"]);
-    let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("runs.db");
-    three_runs(&repo, &db);
-
-    let (code, stdout, stderr) = run(confdiff()
-        .args(["runs", "--format", "json", "--db"])
-        .arg(&db));
-    assert_eq!(code, 0, "{stderr}");
-    let list: RunList = serde_json::from_str(&stdout).unwrap();
-    assert_eq!(list.total, 3);
-    let ids: Vec<i64> = list.runs.iter().map(|r| r.id).collect();
-    assert_eq!(ids, [3, 2, 1]);
-    let middle = &list.runs[1];
-    assert_eq!(
-        middle.right,
-        RunSide {
-            rev: "v1".into(),
-            commit: commit.clone(),
-            path: "implementation_1".into()
-        }
-    );
-    assert_eq!(middle.left.rev, "HEAD");
-    assert_eq!(middle.left.commit, commit);
-    assert_eq!(middle.file, "configuration.yml");
-    assert_eq!(middle.tool_version, env!("CARGO_PKG_VERSION"));
-    assert_eq!(middle.repository, repo.path().display().to_string());
-    assert_eq!(middle.summary.services, 5);
-    assert_eq!(middle.summary.identical, 5);
-    let first = &list.runs[2];
-    assert_eq!(
-        first.summary,
-        RunCounts {
-            services: 6,
-            identical: 3,
-            different: 0,
-            missing_left: 1,
-            missing_right: 1,
-            errors: 1,
-            differences: 0
-        }
-    );
-    assert!(
-        first.created_at.len() == 20
-            && first.created_at.ends_with('Z')
-            && first.created_at.parse::<jiff::Timestamp>().is_ok(),
-        "{}",
-        first.created_at
-    );
-
-    let (code, stdout, _) = run(confdiff()
-        .args(["runs", "--format", "json", "--limit", "1", "--db"])
-        .arg(&db));
-    assert_eq!(code, 0);
-    let list: RunList = serde_json::from_str(&stdout).unwrap();
-    assert_eq!((list.total, list.runs.len(), list.runs[0].id), (3, 1, 3));
-}
-
-#[test]
-fn runs_human_is_a_table_newest_first() {
-    let repo = repo_with_services(3);
-    repo.tag("v1");
-    let short = repo.git(&["rev-parse", "--short=7", "HEAD"]);
-    let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("runs.db");
-    three_runs(&repo, &db);
-
-    let (code, stdout, stderr) = run(confdiff().args(["runs", "--db"]).arg(&db));
-    assert_eq!(code, 0, "{stderr}");
-    let lines: Vec<&str> = stdout.lines().collect();
-    assert_eq!(lines.len(), 4, "{stdout}");
-    assert!(lines[0].starts_with("run  time (UTC)"), "{stdout}");
-    let ids: Vec<&str> = lines[1..]
-        .iter()
-        .map(|l| l.split_whitespace().next().unwrap())
-        .collect();
-    assert_eq!(ids, ["3", "2", "1"]);
-    assert!(
-        lines[2].contains(&format!("HEAD:implementation_1 ({short})"))
-            && lines[2].contains(&format!("v1:implementation_1 ({short})"))
-            && lines[2].contains("5 services: 5 identical"),
-        "{stdout}"
-    );
-    assert!(
-        lines[3].contains("1 missing on the left, 1 missing on the right, 1 error"),
-        "{stdout}"
-    );
-
-    let (code, stdout, _) = run(confdiff().args(["runs", "--limit", "2", "--db"]).arg(&db));
-    assert_eq!(code, 0);
-    assert_eq!(stdout.lines().count(), 4, "{stdout}");
-    assert!(
-        stdout.ends_with("(the newest 2 of 3 runs; --limit N shows more)\n"),
-        "{stdout}"
-    );
-}
-
-#[test]
-fn runs_of_an_empty_database_says_so() {
-    let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("runs.db");
-    drop(Store::open(&db).unwrap());
-    let (code, stdout, _) = run(confdiff().args(["runs", "--db"]).arg(&db));
-    assert_eq!((code, stdout.as_str()), (0, "no runs saved yet\n"));
-    let (code, stdout, _) = run(confdiff()
-        .args(["runs", "--format", "json", "--db"])
-        .arg(&db));
-    assert_eq!(code, 0);
-    let list: RunList = serde_json::from_str(&stdout).unwrap();
-    assert_eq!((list.total, list.runs.len()), (0, 0));
 }

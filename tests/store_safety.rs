@@ -244,7 +244,7 @@ fn a_database_in_an_unwritable_folder_is_refused_before_comparing() {
     std::fs::create_dir(&folder).unwrap();
     chmod(&folder, 0o555);
     let db = folder.join("runs.db");
-    let output = confdiff_unprivileged()
+    let output = confdiff_unprivileged(dir.path())
         .args([
             "compare",
             "--repo",
@@ -262,7 +262,11 @@ fn a_database_in_an_unwritable_folder_is_refused_before_comparing() {
     assert!(stderr.contains(&db.display().to_string()), "{stderr}");
     assert!(stderr.contains("writable"), "{stderr}");
     assert!(!stderr.contains("confdiff-repository"), "{stderr}");
-    assert_eq!(std::fs::read_dir(&folder).unwrap().count(), 0);
+    assert_eq!(
+        std::fs::read_dir(&folder).unwrap().count(),
+        0,
+        "nothing created"
+    );
 }
 
 /// A file's bytes, and the names in its folder, to show nothing changed.
@@ -427,7 +431,7 @@ fn a_read_only_database_at_save_time_prints_the_result_and_saves_nothing() {
     chmod(&folder, 0o777);
     chmod(&db, 0o444);
     let before = std::fs::read(&db).unwrap();
-    let output = confdiff_unprivileged()
+    let output = confdiff_unprivileged(dir.path())
         .current_dir(repo.path())
         .args([
             "compare",

@@ -21,10 +21,19 @@ pub fn is_root() -> bool {
 
 /// confdiff as a plain `std::process::Command`, run as `nobody` when the
 /// tests run as root, so that read-only files and folders really refuse
-/// writes. Everything it must read has to be world-readable (see
-/// [`open_to_everyone`]).
-pub fn confdiff_unprivileged() -> Command {
-    let mut command = Command::new(env!("CARGO_BIN_EXE_confdiff"));
+/// writes. The binary is linked (or copied) into `dir` first, since the
+/// build folder may be private to root; `dir` and everything the command
+/// must read have to be world-readable (see [`open_to_everyone`]).
+pub fn confdiff_unprivileged(dir: &Path) -> Command {
+    let binary = dir.join("confdiff");
+    if !binary.exists() {
+        let built = Path::new(env!("CARGO_BIN_EXE_confdiff"));
+        std::fs::hard_link(built, &binary)
+            .or_else(|_| std::fs::copy(built, &binary).map(drop))
+            .unwrap();
+        chmod(&binary, 0o755);
+    }
+    let mut command = Command::new(binary);
     command.env("NO_COLOR", "1").env_remove("CONFDIFF_DB");
     if is_root() {
         command.uid(UNPRIVILEGED).gid(UNPRIVILEGED);
