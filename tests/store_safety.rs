@@ -310,17 +310,25 @@ fn a_file_that_is_not_sqlite_is_refused_and_untouched() {
 #[test]
 fn another_programs_sqlite_database_is_refused_and_untouched() {
     let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("notes.db");
-    let conn = rusqlite::Connection::open(&db).unwrap();
-    conn.execute_batch("CREATE TABLE notes (text TEXT); INSERT INTO notes VALUES ('keep me');")
-        .unwrap();
-    drop(conn);
-    let before = snapshot(&db);
-    let (code, _, stderr) = compare_before_repository(&db);
-    assert_eq!(code, 2);
-    assert!(stderr.contains(&db.display().to_string()), "{stderr}");
-    assert!(stderr.contains("another program"), "{stderr}");
-    assert_eq!(snapshot(&db), before);
+    for (name, sql) in [
+        (
+            "notes.db",
+            "CREATE TABLE notes (text TEXT); INSERT INTO notes VALUES ('keep me');",
+        ),
+        // No tables, but a version of its own: not an empty file either.
+        ("versioned.db", "PRAGMA user_version = 1;"),
+    ] {
+        let db = dir.path().join(name);
+        let conn = rusqlite::Connection::open(&db).unwrap();
+        conn.execute_batch(sql).unwrap();
+        drop(conn);
+        let before = snapshot(&db);
+        let (code, _, stderr) = compare_before_repository(&db);
+        assert_eq!(code, 2, "{name}");
+        assert!(stderr.contains(&db.display().to_string()), "{stderr}");
+        assert!(stderr.contains("another program"), "{stderr}");
+        assert_eq!(snapshot(&db), before, "{name} was changed");
+    }
 }
 
 #[test]
@@ -368,13 +376,17 @@ fn show_of_a_missing_run_names_it_and_the_database() {
 fn runs_and_show_on_a_database_never_created_say_so() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("never.db");
-    for command in [vec!["runs"], vec!["show", "1"]] {
-        let (code, _, stderr) = run(confdiff().args(&command).arg("--db").arg(&db));
-        assert_eq!(code, 2, "{command:?}");
-        assert!(stderr.contains("no database at"), "{stderr}");
-        assert!(stderr.contains(&db.display().to_string()), "{stderr}");
+    let in_missing_folder = dir.path().join("missing/never.db");
+    for db in [&db, &in_missing_folder] {
+        for command in [vec!["runs"], vec!["show", "1"]] {
+            let (code, _, stderr) = run(confdiff().args(&command).arg("--db").arg(db));
+            assert_eq!(code, 2, "{command:?}");
+            assert!(stderr.contains("no database at"), "{stderr}");
+            assert!(stderr.contains(&db.display().to_string()), "{stderr}");
+        }
     }
     assert!(!db.exists(), "reading must not create the database");
+    assert!(!dir.path().join("missing").exists());
 }
 
 /// The checks after a save that failed: exit 2, the result on stdout

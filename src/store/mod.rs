@@ -161,7 +161,10 @@ impl Store {
                 |row| row.get(0),
             )
             .map_err(not_ours)?;
-        if application_id != APPLICATION_ID && (has_tables || application_id != 0) {
+        // Only an empty file may become ours; anything else must carry
+        // our application id.
+        let empty = !has_tables && application_id == 0 && version == 0;
+        if application_id != APPLICATION_ID && !empty {
             return Err(StoreError::Foreign { path: owned() });
         }
         let too_new = |found| StoreError::TooNew {
@@ -218,6 +221,9 @@ fn check_location(path: &Path, create: Create) -> Result<(), StoreError> {
     match std::fs::metadata(path) {
         Ok(meta) if meta.is_dir() => return Err(StoreError::IsAFolder { path: owned() }),
         Ok(_) => return Ok(()),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound && create == Create::No => {
+            return Err(StoreError::NoDatabase { path: owned() });
+        }
         Err(_) => {}
     }
     let folder = match path.parent() {
@@ -229,7 +235,6 @@ fn check_location(path: &Path, create: Create) -> Result<(), StoreError> {
             path: owned(),
             folder: folder.to_path_buf(),
         }),
-        Ok(_) if create == Create::No => Err(StoreError::NoDatabase { path: owned() }),
         Ok(_) => Ok(()),
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => Err(StoreError::MissingFolder {
             path: owned(),
