@@ -166,34 +166,49 @@ fn a_save_killed_at_any_moment_leaves_the_whole_run_or_none() {
     assert_every_run_whole(&db, &expected);
 }
 
+/// Starts four saves into `db` at once and checks that all succeed with
+/// four different run ids.
+fn four_saves_at_once(repo: &TestRepo, db: &Path, pause_ms: u64, round: usize) {
+    let children: Vec<Child> = (0..4).map(|_| spawn_compare(repo, db, pause_ms)).collect();
+    let mut ids = Vec::new();
+    for child in children {
+        let output = child.wait_with_output().unwrap();
+        assert!(
+            output.status.success(),
+            "round {round}: {}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+        let report: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+        ids.push(report["run_id"].as_i64().unwrap());
+    }
+    ids.sort_unstable();
+    ids.dedup();
+    assert_eq!(ids.len(), 4, "round {round}: ids {ids:?}");
+}
+
 #[test]
 fn four_processes_saving_at_once_all_succeed() {
     let repo = repo_with_services(20);
     let dir = tempfile::tempdir().unwrap();
-    // A database none of them has created yet: they also race to create
-    // the file and its schema.
+    let expected = reference_report(&repo, &dir.path().join("reference.db"));
+
+    // Into a database none of them has created yet: they also race to
+    // create the file, switch it to WAL and write the schema. The race is
+    // narrow, so it runs many times.
+    for round in 0..25 {
+        let db = dir.path().join(format!("new-{round}.db"));
+        four_saves_at_once(&repo, &db, 0, round);
+        assert_eq!(count(&db, "SELECT count(*) FROM runs"), 4);
+        assert_every_run_whole(&db, &expected);
+    }
+
+    // Into one database, with saves that pause 5 ms per service: they
+    // overlap, and all but one must wait for the write lock.
     let db = dir.path().join("shared.db");
     for round in 0..2 {
-        // Each save pauses 5 ms per service, so the saves overlap and all
-        // but one must wait for the write lock.
-        let children: Vec<Child> = (0..4).map(|_| spawn_compare(&repo, &db, 5)).collect();
-        let mut ids = Vec::new();
-        for child in children {
-            let output = child.wait_with_output().unwrap();
-            assert!(
-                output.status.success(),
-                "round {round}: {}",
-                String::from_utf8_lossy(&output.stderr)
-            );
-            let report: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
-            ids.push(report["run_id"].as_i64().unwrap());
-        }
-        ids.sort_unstable();
-        ids.dedup();
-        assert_eq!(ids.len(), 4, "round {round}: ids {ids:?}");
+        four_saves_at_once(&repo, &db, 5, round);
     }
     assert_eq!(count(&db, "SELECT count(*) FROM runs"), 8);
-    let expected = reference_report(&repo, &dir.path().join("reference.db"));
     assert_every_run_whole(&db, &expected);
 }
 

@@ -19,7 +19,7 @@ mod save;
 pub mod schema;
 
 use std::path::{Path, PathBuf};
-use std::time::{Duration, SystemTime};
+use std::time::{Duration, Instant, SystemTime};
 
 use rusqlite::{Connection, ErrorCode, OpenFlags};
 
@@ -144,23 +144,24 @@ impl Store {
         let mut conn = Connection::open_with_flags(path, flags).map_err(open_error)?;
         conn.busy_timeout(BUSY_TIMEOUT).map_err(open_error)?;
 
-        // Read before writing anything: these reads fail on a file that is
-        // not SQLite and tell another program's database from ours.
+        // Read before writing anything: this fails on a file that is not
+        // SQLite and tells another program's database from ours. One
+        // statement, so one snapshot: another process may be creating the
+        // schema right now.
         let not_ours = |error: rusqlite::Error| match error.sqlite_error_code() {
             Some(ErrorCode::NotADatabase) => StoreError::NotADatabase { path: owned() },
             _ => open_error(error),
         };
-        let version = schema::user_version(&conn).map_err(not_ours)?;
-        let application_id: i64 = conn
-            .pragma_query_value(None, "application_id", |row| row.get(0))
-            .map_err(not_ours)?;
-        let has_tables: bool = conn
-            .query_row(
-                "SELECT EXISTS (SELECT 1 FROM sqlite_schema WHERE type = 'table')",
+        let (version, application_id, has_tables): (i64, i64, bool) = retry_busy(|| {
+            conn.query_row(
+                "SELECT (SELECT user_version FROM pragma_user_version),
+                        (SELECT application_id FROM pragma_application_id),
+                        EXISTS (SELECT 1 FROM sqlite_schema WHERE type = 'table')",
                 [],
-                |row| row.get(0),
+                |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?)),
             )
-            .map_err(not_ours)?;
+        })
+        .map_err(not_ours)?;
         // Only an empty file may become ours; anything else must carry
         // our application id.
         let empty = !has_tables && application_id == 0 && version == 0;
@@ -180,9 +181,10 @@ impl Store {
         // WAL lets readers and one writer work at once, and keeps a run
         // being written invisible until its commit. The setting is stored
         // in the file, so this writes only the first time.
-        let mode: String = conn
-            .pragma_update_and_check(None, "journal_mode", "WAL", |row| row.get(0))
-            .map_err(open_error)?;
+        let mode: String = retry_busy(|| {
+            conn.pragma_update_and_check(None, "journal_mode", "WAL", |row| row.get(0))
+        })
+        .map_err(open_error)?;
         if !mode.eq_ignore_ascii_case("wal") {
             return Err(StoreError::Open {
                 path: owned(),
@@ -208,6 +210,25 @@ impl Store {
             conn,
             path: owned(),
         })
+    }
+}
+
+/// Runs `step` again while SQLite answers SQLITE_BUSY, up to
+/// [`BUSY_TIMEOUT`]. SQLite returns BUSY at once, without calling the busy
+/// handler, where waiting could deadlock: switching a new file to WAL while
+/// another process is creating the same file is such a place.
+fn retry_busy<T>(mut step: impl FnMut() -> rusqlite::Result<T>) -> rusqlite::Result<T> {
+    let deadline = Instant::now() + BUSY_TIMEOUT;
+    loop {
+        match step() {
+            Err(error)
+                if error.sqlite_error_code() == Some(ErrorCode::DatabaseBusy)
+                    && Instant::now() < deadline =>
+            {
+                std::thread::sleep(Duration::from_millis(10));
+            }
+            result => return result,
+        }
     }
 }
 
