@@ -16,8 +16,18 @@ Examples:
   confdiff compare v1.4.0:implementation_1 main:implementation_1
   confdiff compare 3f2a9c1:implementation_1 HEAD~20:implementation_2
 
+Every run is saved in an SQLite database (see --db) unless --no-save is
+given; `confdiff runs` lists saved runs and `confdiff show RUN` prints one
+again.
+
 Exit status: 0 the comparison ran; 1 with --exit-code, some service is not
-identical; 2 the comparison could not run.";
+identical; 2 the comparison could not run or could not be saved.";
+
+const RUNS_AFTER_HELP: &str = "\
+Examples:
+  confdiff runs
+  confdiff runs --limit 5 --format json
+  confdiff show 12";
 
 /// Semantic differences between YAML configuration trees, read straight
 /// from a git repository's object database.
@@ -35,6 +45,63 @@ pub enum Command {
     /// Compare every service's config file between two sides.
     #[command(after_help = AFTER_HELP)]
     Compare(CompareArgs),
+    /// List the saved runs, newest first.
+    #[command(after_help = RUNS_AFTER_HELP)]
+    Runs(RunsArgs),
+    /// Print a saved run exactly as `compare` printed it.
+    #[command(after_help = RUNS_AFTER_HELP)]
+    Show(ShowArgs),
+}
+
+/// Where runs are saved; shared by every command that touches them.
+#[derive(Debug, Args)]
+pub struct DbArgs {
+    /// SQLite database the runs are saved in [default:
+    /// <user data dir>/confdiff/confdiff.db, e.g.
+    /// ~/.local/share/confdiff/confdiff.db].
+    #[arg(long, value_name = "PATH", env = "CONFDIFF_DB")]
+    pub db: Option<PathBuf>,
+}
+
+/// `confdiff runs`.
+#[derive(Debug, Args)]
+pub struct RunsArgs {
+    /// The database.
+    #[command(flatten)]
+    pub db: DbArgs,
+
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = FormatArg::Human)]
+    pub format: FormatArg,
+
+    /// Show at most this many runs (0 shows all).
+    #[arg(long, value_name = "N", default_value_t = 20)]
+    pub limit: usize,
+}
+
+/// `confdiff show`.
+#[derive(Debug, Args)]
+pub struct ShowArgs {
+    /// The run's id, as `compare` and `runs` print it.
+    #[arg(value_name = "RUN")]
+    pub run: i64,
+
+    /// The database.
+    #[command(flatten)]
+    pub db: DbArgs,
+
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = FormatArg::Human)]
+    pub format: FormatArg,
+
+    /// Exit 1 when any service of the run is not identical.
+    #[arg(long)]
+    pub exit_code: bool,
+
+    /// Colour the human output: auto honours NO_COLOR and a non-terminal
+    /// stdout.
+    #[arg(long, value_enum, default_value_t = ColorArg::Auto, value_name = "WHEN")]
+    pub color: ColorArg,
 }
 
 /// `confdiff compare`.
@@ -83,6 +150,14 @@ pub struct CompareArgs {
     /// Larger config files are a per-service error.
     #[arg(long, value_name = "BYTES", default_value_t = DEFAULT_MAX_FILE_SIZE)]
     pub max_file_size: u64,
+
+    /// The database the run is saved in.
+    #[command(flatten)]
+    pub db: DbArgs,
+
+    /// Do not save the run (its JSON run_id is null).
+    #[arg(long)]
+    pub no_save: bool,
 }
 
 /// `--format`.

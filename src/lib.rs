@@ -4,7 +4,7 @@
 //! The modules follow the data: a [`repository`] resolves each [`side`] to
 //! a tree, [`compare`] pairs the services and loads each config as a
 //! [`document`], [`diff`] walks two documents into differences, and the
-//! resulting [`report`] goes to the [`printers`].
+//! resulting [`report`] goes to the [`store`] and the [`printers`].
 #![deny(missing_docs)]
 
 pub mod cli;
@@ -17,3 +17,4 @@ pub mod printers;
 pub mod report;
 pub mod repository;
 pub mod side;
+pub mod store;

@@ -2,6 +2,8 @@
 //! dirs, built with the git CLI, and the real confdiff binary run in them.
 #![allow(dead_code)]
 
+pub mod store;
+
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
@@ -128,11 +130,20 @@ impl TestRepo {
 }
 
 /// The confdiff binary with an environment that does not depend on the
-/// machine: no colour, no user database or cache.
+/// machine: no colour, no user database or cache. Runs are saved in a
+/// database under the target folder ([`harness_db`]), never in the user's.
 pub fn confdiff() -> BinCommand {
     let mut command = BinCommand::new(env!("CARGO_BIN_EXE_confdiff"));
-    command.env("NO_COLOR", "1").env_remove("CLICOLOR_FORCE");
     command
+        .env("NO_COLOR", "1")
+        .env_remove("CLICOLOR_FORCE")
+        .env("CONFDIFF_DB", harness_db());
+    command
+}
+
+/// The database tests save into when they do not pass `--db`.
+pub fn harness_db() -> PathBuf {
+    Path::new(env!("CARGO_TARGET_TMPDIR")).join("confdiff-tests.db")
 }
 
 /// Runs `command`, asserts its exit code, and returns its stdout as JSON.
