@@ -7,35 +7,13 @@ mod common;
 use std::io::Read;
 use std::process::{Command, Stdio};
 
-use common::{TestRepo, crate_root, run};
-
-/// The sample under testdata/ committed into a fresh repository, so commit
-/// ids (fixed dates and names) and the output are the same on every run.
-fn sample() -> TestRepo {
-    let mut repo = TestRepo::new();
-    copy_dir(&crate_root().join("testdata/sample"), repo.path());
-    repo.commit("sample");
-    repo
-}
-
-fn copy_dir(from: &std::path::Path, to: &std::path::Path) {
-    for entry in std::fs::read_dir(from).unwrap() {
-        let entry = entry.unwrap();
-        let target = to.join(entry.file_name());
-        if entry.file_type().unwrap().is_dir() {
-            std::fs::create_dir_all(&target).unwrap();
-            copy_dir(&entry.path(), &target);
-        } else {
-            std::fs::copy(entry.path(), target).unwrap();
-        }
-    }
-}
+use common::{TestRepo, run, sample_repo};
 
 fn sample_output(format: &str, extra: &[&str]) -> String {
-    let repo = sample();
+    let repo = sample_repo();
     let (code, stdout, stderr) = run(repo
         .confdiff()
-        .args(["compare", "--repo", ".", "--format", format])
+        .args(["compare", "--no-save", "--repo", ".", "--format", format])
         .args(extra)
         .args(["implementation_1", "implementation_2"]));
     assert_eq!(code, 0, "{stderr}");

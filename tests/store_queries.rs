@@ -14,26 +14,18 @@ use rusqlite::Connection;
 
 const DAY: Duration = Duration::from_secs(24 * 60 * 60);
 
-/// The ```sql blocks of the README (or of STORE.md, where the section is
-/// written before it joins the README) that start with a `--` comment: the
+/// The ```sql blocks of the README that start with a `--` comment: the
 /// example queries, keyed by that comment.
 fn documented_queries() -> Vec<(String, String)> {
-    let mut queries: Vec<(String, String)> = Vec::new();
-    for file in ["README.md", "STORE.md"] {
-        let Ok(text) = std::fs::read_to_string(common::crate_root().join(file)) else {
-            continue;
-        };
-        for block in text.split("```sql\n").skip(1) {
+    let text = std::fs::read_to_string(common::crate_root().join("README.md")).unwrap();
+    text.split("```sql\n")
+        .skip(1)
+        .filter_map(|block| {
             let sql = block.split("```").next().unwrap().trim().to_owned();
-            let Some(title) = sql.lines().next().and_then(|l| l.strip_prefix("-- ")) else {
-                continue;
-            };
-            if !queries.iter().any(|(_, known)| *known == sql) {
-                queries.push((title.to_owned(), sql));
-            }
-        }
-    }
-    queries
+            let title = sql.lines().next()?.strip_prefix("-- ")?.to_owned();
+            Some((title, sql))
+        })
+        .collect()
 }
 
 fn query<'a>(queries: &'a [(String, String)], title_part: &str) -> &'a str {

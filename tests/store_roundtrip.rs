@@ -6,7 +6,7 @@ mod common;
 use std::path::Path;
 use std::time::{Duration, SystemTime};
 
-use common::store::sample_repo;
+use common::sample_repo;
 use common::{TestRepo, confdiff, run};
 use confdiff::diff::diff;
 use confdiff::document::{Integer, Mapping, Node, Tagged, Value};

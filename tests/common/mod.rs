@@ -177,3 +177,26 @@ pub fn run(command: &mut BinCommand) -> (i32, String, String) {
 pub fn crate_root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
+
+/// The sample platform under testdata/ committed into a fresh repository,
+/// so commit ids (fixed dates and names) and the output are the same on
+/// every run.
+pub fn sample_repo() -> TestRepo {
+    let mut repo = TestRepo::new();
+    copy_dir(&crate_root().join("testdata/sample"), repo.path());
+    repo.commit("sample");
+    repo
+}
+
+fn copy_dir(from: &Path, to: &Path) {
+    for entry in std::fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        let target = to.join(entry.file_name());
+        if entry.file_type().unwrap().is_dir() {
+            std::fs::create_dir_all(&target).unwrap();
+            copy_dir(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), target).unwrap();
+        }
+    }
+}

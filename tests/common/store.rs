@@ -105,24 +105,3 @@ pub fn repo_with_services(n: usize) -> TestRepo {
     repo.commit("services");
     repo
 }
-
-/// The sample platform under testdata/ committed into a fresh repository.
-pub fn sample_repo() -> TestRepo {
-    let mut repo = TestRepo::new();
-    copy_dir(&super::crate_root().join("testdata/sample"), repo.path());
-    repo.commit("sample");
-    repo
-}
-
-fn copy_dir(from: &Path, to: &Path) {
-    for entry in std::fs::read_dir(from).unwrap() {
-        let entry = entry.unwrap();
-        let target = to.join(entry.file_name());
-        if entry.file_type().unwrap().is_dir() {
-            std::fs::create_dir_all(&target).unwrap();
-            copy_dir(&entry.path(), &target);
-        } else {
-            std::fs::copy(entry.path(), target).unwrap();
-        }
-    }
-}
