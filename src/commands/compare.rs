@@ -8,7 +8,6 @@ use crate::cli::CompareArgs;
 use crate::compare::compare;
 use crate::exit_codes::ExitStatus;
 use crate::printers::{self, PrintOptions};
-use crate::repository::Repository;
 use crate::side::SideSpec;
 
 /// Compares, prints, and tells how to exit.
@@ -16,7 +15,7 @@ pub fn run(args: &CompareArgs) -> anyhow::Result<ExitStatus> {
     let options = args.compare_options()?;
     let left = SideSpec::parse(&args.left, &args.rev)?;
     let right = SideSpec::parse(&args.right, &args.rev)?;
-    let repo = Repository::open(args.repo.as_deref())?;
+    let repo = super::open::repository(&args.source)?;
     let report = compare(&repo, &left, &right, &options)?;
 
     let print_options = PrintOptions {

@@ -2,6 +2,8 @@
 //! the printers. Each command returns how the process should exit.
 
 mod compare;
+mod fetch;
+mod open;
 
 use crate::cli::{Cli, Command};
 use crate::exit_codes::ExitStatus;
@@ -10,5 +12,6 @@ use crate::exit_codes::ExitStatus;
 pub fn run(cli: Cli) -> anyhow::Result<ExitStatus> {
     match cli.command {
         Command::Compare(args) => compare::run(&args),
+        Command::Fetch(args) => fetch::run(&args),
     }
 }
