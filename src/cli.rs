@@ -180,7 +180,7 @@ pub struct RepoArgs {
     #[arg(long, value_name = "URL|PATH", help_heading = REPOSITORY)]
     pub repo: Option<String>,
 
-    /// The cache folder (the help text is [`CACHE_DIR_HELP`], shared with
+    /// The cache folder (the help text is `CACHE_DIR_HELP`, shared with
     /// `confdiff fetch`).
     #[arg(long, value_name = "DIR", env = "CONFDIFF_CACHE", help = CACHE_DIR_HELP, help_heading = REPOSITORY)]
     pub cache_dir: Option<PathBuf>,

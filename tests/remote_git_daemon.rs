@@ -399,3 +399,56 @@ fn concurrent_fetches_of_one_mirror_wait_for_each_other() {
         upstream.served_refs()
     );
 }
+
+#[test]
+fn the_mirror_follows_the_default_branch_and_force_pushes() {
+    let upstream = Upstream::new();
+    let daemon = GitDaemon::start(&upstream.served());
+    let cache = tempfile::tempdir().unwrap();
+    let url = daemon.url();
+    let commit_of = |left: &str| -> String {
+        let report = json(&compare_json(
+            cache.path(),
+            &url,
+            &[],
+            left,
+            "main:implementation_2",
+        ));
+        report["left"]["commit"].as_str().unwrap().to_owned()
+    };
+    let first = upstream.served_commit("main");
+    assert_eq!(
+        commit_of("implementation_1"),
+        first,
+        "HEAD is the remote's default branch"
+    );
+
+    // The remote switches its default branch to a new one.
+    git(&upstream.work(), &["checkout", "-q", "-b", "trunk"]);
+    upstream.write("implementation_1/svc-t/configuration.yml", "t: 1\n");
+    let trunk = upstream.commit("trunk");
+    upstream.push("trunk");
+    git(
+        &upstream.bare(),
+        &["symbolic-ref", "HEAD", "refs/heads/trunk"],
+    );
+    assert_eq!(commit_of("implementation_1"), trunk, "HEAD follows");
+    assert_eq!(
+        commit_of("origin:implementation_1"),
+        trunk,
+        "origin is the default branch"
+    );
+    assert_eq!(commit_of("origin/trunk:implementation_1"), trunk);
+
+    // main is rewritten upstream: the mirror follows.
+    git(&upstream.work(), &["checkout", "-q", "main"]);
+    upstream.write("implementation_1/svc-m/configuration.yml", "m: 1\n");
+    let doomed = upstream.commit("soon gone");
+    upstream.push("main");
+    assert_eq!(commit_of("main:implementation_1"), doomed);
+    git(&upstream.work(), &["reset", "-q", "--hard", &first]);
+    upstream.push("main");
+    assert_eq!(commit_of("main:implementation_1"), first);
+    // The rewritten-away commit stays readable by id.
+    assert_eq!(commit_of(&format!("{doomed}:implementation_1")), doomed);
+}

@@ -131,7 +131,7 @@ impl RemoteUrl {
         &self.display
     }
 
-    /// What to connect to. Carries no password; see [`RemoteUrl::connect`].
+    /// What to connect to: no password, and a user name only for ssh.
     pub(crate) fn connect_url(&self) -> &gix::Url {
         &self.connect
     }
