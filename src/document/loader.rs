@@ -1,5 +1,15 @@
 //! YAML bytes → [`Node`].
+//!
+//! The driver pulls events from `saphyr_parser` one at a time and hands
+//! them to the [`Builder`]. Events inside anchored nodes are recorded on a
+//! tape; an alias replays its anchor's events, so an anchor costs nothing
+//! unless it is used, and every expansion is checked before it starts.
 
+use std::ops::Range;
+
+use saphyr_parser::{Event, Marker, Parser, ScanError, Span};
+
+use super::builder::{Builder, Origin, Step};
 use super::value::{Node, Value};
 
 /// Deepest nesting of sequences and mappings a document may have.
@@ -40,9 +50,151 @@ pub enum LoadError {
     },
 }
 
-/// Loads a YAML stream: no document is `null`, one is itself, several are
-/// a sequence of the documents.
-pub fn load(bytes: &[u8]) -> Result<Node, LoadError> {
-    let _ = bytes;
-    Ok(Node::new(Value::Null, 1))
+impl LoadError {
+    /// A contract or syntax error at `at` (a parser marker, column 0-based).
+    pub(super) fn invalid(at: Marker, message: String) -> Self {
+        LoadError::Invalid {
+            line: at.line(),
+            column: at.col() + 1,
+            message,
+        }
+    }
+
+    /// Nesting beyond [`MAX_DEPTH`] at `at`.
+    pub(super) fn too_deep(at: Marker) -> Self {
+        LoadError::TooDeep {
+            line: at.line(),
+            column: at.col() + 1,
+            limit: MAX_DEPTH,
+        }
+    }
 }
+
+impl From<ScanError> for LoadError {
+    fn from(error: ScanError) -> Self {
+        LoadError::invalid(*error.marker(), error.info().to_owned())
+    }
+}
+
+/// Loads a YAML stream: no document is `null` (at line 1), one is itself,
+/// several are a sequence of the documents whose line is the first
+/// document's.
+pub fn load(bytes: &[u8]) -> Result<Node, LoadError> {
+    let documents = load_documents(bytes)?;
+    Ok(match <[Node; 1]>::try_from(documents) {
+        Ok([document]) => document,
+        Err(documents) => match documents.first() {
+            None => Node::new(Value::Null, 1),
+            Some(first) => {
+                let line = first.line;
+                Node::new(Value::Sequence(documents), line)
+            }
+        },
+    })
+}
+
+/// Loads every document of a YAML stream, in order (none for an empty
+/// file or one with only comments).
+pub fn load_documents(bytes: &[u8]) -> Result<Vec<Node>, LoadError> {
+    let text = decode(bytes)?;
+    let mut parser = Parser::new_from_str(text);
+    let mut tape = Tape::default();
+    let mut builder = Builder::default();
+    loop {
+        let step = match tape.next_replayed() {
+            Some((event, span, alias_top)) => {
+                builder.handle(event, span, Origin::Replayed { alias_top })?
+            }
+            None => match parser.next_event() {
+                None => break,
+                Some(next) => {
+                    let (event, span) = next?;
+                    handle_parsed(&mut builder, &mut tape, event, span)?
+                }
+            },
+        };
+        if let Step::Replay(events) = step {
+            tape.replays.push(Replay {
+                next: events.start,
+                events,
+            });
+        }
+    }
+    Ok(builder.into_documents())
+}
+
+/// Hands a parsed event to the builder, recording it on the tape first
+/// when it belongs to an anchored node (an alias may replay it later).
+fn handle_parsed<'input>(
+    builder: &mut Builder,
+    tape: &mut Tape<'input>,
+    event: Event<'input>,
+    span: Span,
+) -> Result<Step, LoadError> {
+    if matches!(event, Event::DocumentStart(_)) {
+        // Anchors (and so replays) never outlive their document.
+        tape.events.clear();
+    }
+    if !builder.records(&event) {
+        return builder.handle(&event, span, Origin::Parsed { tape_index: None });
+    }
+    let tape_index = tape.events.len();
+    tape.events.push((event, span));
+    let (event, _) = &tape.events[tape_index];
+    builder.handle(
+        event,
+        span,
+        Origin::Parsed {
+            tape_index: Some(tape_index),
+        },
+    )
+}
+
+/// Checks the bytes are UTF-8 before the parser sees them, skipping one
+/// leading byte order mark; offsets count from the first byte of the file.
+fn decode(bytes: &[u8]) -> Result<&str, LoadError> {
+    const BOM: &[u8] = b"\xEF\xBB\xBF";
+    let body = bytes.strip_prefix(BOM).unwrap_or(bytes);
+    let skipped = bytes.len() - body.len();
+    std::str::from_utf8(body).map_err(|error| LoadError::NotUtf8 {
+        offset: skipped + error.valid_up_to(),
+    })
+}
+
+/// Recorded events of the current document, and the replays in progress.
+#[derive(Default)]
+struct Tape<'input> {
+    /// Events inside anchored nodes, in order.
+    events: Vec<(Event<'input>, Span)>,
+    /// Alias expansions in progress, innermost last.
+    replays: Vec<Replay>,
+}
+
+/// One alias expansion: a range of the tape and how far it has got.
+struct Replay {
+    /// The anchored node's events.
+    events: Range<usize>,
+    /// The next event to replay.
+    next: usize,
+}
+
+impl<'input> Tape<'input> {
+    /// The next event of the innermost unfinished replay, with whether it
+    /// is the first event of that replay.
+    fn next_replayed(&mut self) -> Option<(&Event<'input>, Span, bool)> {
+        loop {
+            let replay = self.replays.last_mut()?;
+            if replay.next < replay.events.end {
+                let index = replay.next;
+                replay.next += 1;
+                let alias_top = index == replay.events.start;
+                let (event, span) = self.events.get(index)?;
+                return Some((event, *span, alias_top));
+            }
+            self.replays.pop();
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests;

@@ -6,10 +6,14 @@
 //! keys and core tags, and keep integers of any size exact — the things a
 //! configuration diff needs that a general YAML loader does not give.
 
+mod builder;
 mod loader;
+mod merge;
+mod scalar;
+mod tag;
 mod value;
 
-pub use loader::{LoadError, MAX_ALIAS_NODES, MAX_DEPTH, load};
+pub use loader::{LoadError, MAX_ALIAS_NODES, MAX_DEPTH, load, load_documents};
 pub use value::{
     Integer, Key, Mapping, Node, Tagged, Value, ValueType, float_plain_form, floats_equal,
 };

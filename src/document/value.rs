@@ -237,9 +237,21 @@ impl Hash for Value {
                     item.value.hash(state);
                 }
             }
-            // Mapping equality ignores order; hashing the length keeps the
-            // hash consistent with it. Mappings as keys are rare.
-            Value::Mapping(m) => m.len().hash(state),
+            Value::Mapping(m) => {
+                m.len().hash(state);
+                // Equality ignores order, so the hash must too: a sum of the
+                // entries' own hashes. Hashing the length alone would make
+                // every mapping key of a size collide, and a file of many
+                // mapping keys would take quadratic time to load.
+                let mut sum = 0u64;
+                for (k, v) in m.iter() {
+                    let mut entry = std::hash::DefaultHasher::new();
+                    k.value.hash(&mut entry);
+                    v.value.hash(&mut entry);
+                    sum = sum.wrapping_add(entry.finish());
+                }
+                sum.hash(state);
+            }
             Value::Tagged(t) => t.hash(state),
         }
     }
@@ -315,6 +327,18 @@ impl Mapping {
     /// Whether the mapping has no entries.
     pub fn is_empty(&self) -> bool {
         self.entries.is_empty()
+    }
+}
+
+impl IntoIterator for Mapping {
+    type Item = (Node, Node);
+    type IntoIter =
+        std::iter::Map<indexmap::map::IntoIter<Key, Node>, fn((Key, Node)) -> (Node, Node)>;
+
+    /// Entries as owned `(key node, value node)`, in document order, so a
+    /// merge can move them into another mapping without copying.
+    fn into_iter(self) -> Self::IntoIter {
+        self.entries.into_iter().map(|(k, v)| (k.0, v))
     }
 }
 
@@ -426,6 +450,23 @@ mod tests {
         .into_iter()
         .collect();
         assert_eq!(Value::Mapping(a), Value::Mapping(b));
+    }
+
+    fn hash_of(value: &Value) -> u64 {
+        let mut hasher = std::hash::DefaultHasher::new();
+        value.hash(&mut hasher);
+        hasher.finish()
+    }
+
+    #[test]
+    fn mapping_hashes_follow_equality() {
+        let entry =
+            |k: &str, v: i64| (n(Value::String(k.into())), n(Value::Int(Integer::Small(v))));
+        let ab = Value::Mapping([entry("a", 1), entry("b", 2)].into_iter().collect());
+        let ba = Value::Mapping([entry("b", 2), entry("a", 1)].into_iter().collect());
+        let ac = Value::Mapping([entry("a", 1), entry("c", 2)].into_iter().collect());
+        assert_eq!(hash_of(&ab), hash_of(&ba));
+        assert_ne!(hash_of(&ab), hash_of(&ac));
     }
 
     #[test]

@@ -1,0 +1,165 @@
+//! A tiny harness for integration tests: real git repositories in temp
+//! dirs, built with the git CLI, and the real confdiff binary run in them.
+#![allow(dead_code)]
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use assert_cmd::Command as BinCommand;
+use tempfile::TempDir;
+
+/// A git repository in a temp dir, removed on drop. Commits get fixed
+/// names and dates, so the same steps give the same commit ids.
+pub struct TestRepo {
+    dir: TempDir,
+    commits: u32,
+}
+
+impl TestRepo {
+    /// An empty repository on branch `main`.
+    pub fn new() -> Self {
+        let repo = TestRepo {
+            dir: tempfile::tempdir().expect("temp dir"),
+            commits: 0,
+        };
+        repo.git(&["init", "--quiet", "--initial-branch=main"]);
+        repo
+    }
+
+    /// The work tree.
+    pub fn path(&self) -> &Path {
+        self.dir.path()
+    }
+
+    /// Writes a file (creating folders), relative to the work tree.
+    pub fn write(&self, path: &str, contents: impl AsRef<[u8]>) -> &Self {
+        let full = self.path().join(path);
+        std::fs::create_dir_all(full.parent().unwrap()).unwrap();
+        std::fs::write(full, contents).unwrap();
+        self
+    }
+
+    /// Removes a file or folder from the work tree.
+    pub fn remove(&self, path: &str) -> &Self {
+        let full = self.path().join(path);
+        if full.is_dir() {
+            std::fs::remove_dir_all(full).unwrap();
+        } else {
+            std::fs::remove_file(full).unwrap();
+        }
+        self
+    }
+
+    /// Creates a symlink at `path` pointing to `target`.
+    pub fn symlink(&self, path: &str, target: &str) -> &Self {
+        let full = self.path().join(path);
+        std::fs::create_dir_all(full.parent().unwrap()).unwrap();
+        std::os::unix::fs::symlink(target, full).unwrap();
+        self
+    }
+
+    /// Records a submodule entry (mode 160000) at `path` in the index.
+    pub fn submodule(&self, path: &str) -> &Self {
+        let commit = "0123456789abcdef0123456789abcdef01234567";
+        self.git(&[
+            "update-index",
+            "--add",
+            "--cacheinfo",
+            &format!("160000,{commit},{path}"),
+        ]);
+        self
+    }
+
+    /// Stages everything and commits; returns the new commit id.
+    pub fn commit(&mut self, message: &str) -> String {
+        self.commits += 1;
+        self.git(&["add", "--all"]);
+        let date = format!("2026-01-01T00:00:{:02}Z", self.commits % 60);
+        let status = self
+            .git_command(&["commit", "--quiet", "--allow-empty", "-m", message])
+            .env("GIT_AUTHOR_DATE", &date)
+            .env("GIT_COMMITTER_DATE", &date)
+            .status()
+            .unwrap();
+        assert!(status.success(), "git commit failed");
+        self.git(&["rev-parse", "HEAD"])
+    }
+
+    /// Tags HEAD.
+    pub fn tag(&self, name: &str) -> &Self {
+        self.git(&["tag", name]);
+        self
+    }
+
+    /// Runs git in the work tree and returns its trimmed stdout.
+    pub fn git(&self, args: &[&str]) -> String {
+        let output = self.git_command(args).output().unwrap();
+        assert!(
+            output.status.success(),
+            "git {args:?} failed: {}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+        String::from_utf8(output.stdout).unwrap().trim().to_owned()
+    }
+
+    fn git_command(&self, args: &[&str]) -> Command {
+        let mut command = Command::new("git");
+        command
+            .args(args)
+            .current_dir(self.path())
+            .env("GIT_CONFIG_NOSYSTEM", "1")
+            .env("GIT_CONFIG_GLOBAL", "/dev/null")
+            .env("GIT_AUTHOR_NAME", "Test")
+            .env("GIT_AUTHOR_EMAIL", "test@example.com")
+            .env("GIT_COMMITTER_NAME", "Test")
+            .env("GIT_COMMITTER_EMAIL", "test@example.com");
+        command
+    }
+
+    /// confdiff, run in the work tree, without colour or saved state.
+    pub fn confdiff(&self) -> BinCommand {
+        let mut command = confdiff();
+        command.current_dir(self.path());
+        command
+    }
+}
+
+/// The confdiff binary with an environment that does not depend on the
+/// machine: no colour, no user database or cache.
+pub fn confdiff() -> BinCommand {
+    let mut command = BinCommand::new(env!("CARGO_BIN_EXE_confdiff"));
+    command.env("NO_COLOR", "1").env_remove("CLICOLOR_FORCE");
+    command
+}
+
+/// Runs `command`, asserts its exit code, and returns its stdout as JSON.
+pub fn json_output(command: &mut BinCommand, code: i32) -> serde_json::Value {
+    let output = command.output().unwrap();
+    assert_eq!(
+        output.status.code(),
+        Some(code),
+        "stderr: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    serde_json::from_slice(&output.stdout).unwrap_or_else(|e| {
+        panic!(
+            "stdout is not JSON ({e}): {}",
+            String::from_utf8_lossy(&output.stdout)
+        )
+    })
+}
+
+/// Runs `command` and returns (exit code, stdout, stderr).
+pub fn run(command: &mut BinCommand) -> (i32, String, String) {
+    let output = command.output().unwrap();
+    (
+        output.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&output.stdout).into_owned(),
+        String::from_utf8_lossy(&output.stderr).into_owned(),
+    )
+}
+
+/// The checkout's own root, where testdata/ lives.
+pub fn crate_root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
