@@ -2,6 +2,7 @@
 //! forwarding partway through the pack, the test kills confdiff there
 //! (SIGKILL: no clean-up code runs), and the next run must work.
 
+mod common;
 mod remote_support;
 
 use std::process::Stdio;
@@ -10,7 +11,7 @@ use remote_support::*;
 
 /// Enough random data that the pack is far larger than what the proxy
 /// lets through before stalling.
-fn add_bulk(upstream: &Upstream, name: &str) -> String {
+fn add_bulk(upstream: &mut Upstream, name: &str) -> String {
     let mut data = String::new();
     let mut x: u64 = 0x9E37_79B9_7F4A_7C15 ^ name.len() as u64;
     for i in 0..40_000 {
@@ -41,7 +42,7 @@ fn kill_midway(cache: &std::path::Path, proxy: &StallingProxy) {
 
 #[test]
 fn a_fetch_killed_midway_leaves_a_mirror_the_next_run_uses_and_updates() {
-    let upstream = Upstream::new();
+    let mut upstream = Upstream::new();
     let daemon = GitDaemon::start(&upstream.served());
     let proxy = StallingProxy::start(daemon.port);
     let cache = tempfile::tempdir().unwrap();
@@ -50,7 +51,7 @@ fn a_fetch_killed_midway_leaves_a_mirror_the_next_run_uses_and_updates() {
 
     assert_exit(&run(confdiff(cache.path()).args(["fetch", &url])), 0);
     let before = upstream.served_commit("main");
-    let after = add_bulk(&upstream, "svc-bulk");
+    let after = add_bulk(&mut upstream, "svc-bulk");
     upstream.push("main");
 
     kill_midway(cache.path(), &proxy);
@@ -107,8 +108,8 @@ fn temporary_packs(mirror: &std::path::Path) -> Vec<String> {
 
 #[test]
 fn a_first_clone_killed_midway_leaves_no_mirror_and_the_next_run_clones() {
-    let upstream = Upstream::new();
-    add_bulk(&upstream, "svc-bulk");
+    let mut upstream = Upstream::new();
+    add_bulk(&mut upstream, "svc-bulk");
     upstream.push("main");
     let daemon = GitDaemon::start(&upstream.served());
     let proxy = StallingProxy::start(daemon.port);
@@ -156,7 +157,7 @@ fn a_first_clone_killed_midway_leaves_no_mirror_and_the_next_run_clones() {
 
 #[test]
 fn lock_files_left_by_a_killed_fetch_do_not_block_the_next_one() {
-    let upstream = Upstream::new();
+    let mut upstream = Upstream::new();
     let daemon = GitDaemon::start(&upstream.served());
     let cache = tempfile::tempdir().unwrap();
     let url = daemon.url();

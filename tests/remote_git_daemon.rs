@@ -3,6 +3,7 @@
 //! gone the mirror still answers (`--offline`, the unreachable-remote
 //! fallback), unless `--require-fresh`.
 
+mod common;
 mod remote_support;
 
 use remote_support::*;
@@ -22,7 +23,7 @@ fn compare_json(
 
 #[test]
 fn clone_compare_fetch_then_work_offline_and_through_an_outage() {
-    let upstream = Upstream::new();
+    let mut upstream = Upstream::new();
     let mut daemon = GitDaemon::start(&upstream.served());
     let cache = tempfile::tempdir().unwrap();
     let url = daemon.url();
@@ -80,7 +81,8 @@ fn clone_compare_fetch_then_work_offline_and_through_an_outage() {
 
     // Upstream moves on: a new commit on main, a deleted branch.
     upstream.write("implementation_2/svc-d/configuration.yml", "debug: true\n");
-    let second = upstream.commit("add svc-d");
+    upstream.write("implementation_2/svc-a/configuration.yml", "replicas: 5\n");
+    let second = upstream.commit("add svc-d, scale svc-a");
     upstream.push("main");
     upstream.push(":release/2.1");
     let report = json(&compare_json(
@@ -96,6 +98,14 @@ fn clone_compare_fetch_then_work_offline_and_through_an_outage() {
         "fetched before comparing"
     );
     assert!(statuses(&report).contains(&("svc-d".to_owned(), "missing_left".to_owned())));
+    let svc_a = &report["services"][0];
+    assert_eq!(svc_a["status"], "different");
+    assert_eq!(
+        svc_a["differences"][0]["path"],
+        serde_json::json!(["replicas"])
+    );
+    assert_eq!(svc_a["differences"][0]["left"], 3);
+    assert_eq!(svc_a["differences"][0]["right"], 5);
     let report = json(&compare_json(
         cache.path(),
         &url,
@@ -353,7 +363,7 @@ fn a_failed_first_clone_leaves_nothing_behind() {
 
 #[test]
 fn concurrent_fetches_of_one_mirror_wait_for_each_other() {
-    let upstream = Upstream::new();
+    let mut upstream = Upstream::new();
     let daemon = GitDaemon::start(&upstream.served());
     let cache = tempfile::tempdir().unwrap();
     let url = daemon.url();
@@ -402,7 +412,7 @@ fn concurrent_fetches_of_one_mirror_wait_for_each_other() {
 
 #[test]
 fn the_mirror_follows_the_default_branch_and_force_pushes() {
-    let upstream = Upstream::new();
+    let mut upstream = Upstream::new();
     let daemon = GitDaemon::start(&upstream.served());
     let cache = tempfile::tempdir().unwrap();
     let url = daemon.url();

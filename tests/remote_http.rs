@@ -5,6 +5,7 @@
 //! anywhere: not on stdout (JSON or human), not on stderr, not in any file
 //! of the cache (the mirror's config included).
 
+mod common;
 mod remote_support;
 
 use remote_support::*;
@@ -37,7 +38,7 @@ fn assert_never_leaked(secret: &str, outputs: &[&std::process::Output], cache: &
 
 #[test]
 fn clone_and_fetch_over_smart_http() {
-    let upstream = Upstream::new();
+    let mut upstream = Upstream::new();
     let server = HttpServer::start(&upstream.served(), None, None);
     let cache = tempfile::tempdir().unwrap();
     let url = server.url(None);

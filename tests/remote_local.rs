@@ -2,13 +2,14 @@
 //! remote; a plain path to a bare repository is read in place, with no
 //! cache and no copy; a bundle gets a message saying how to use it.
 
+mod common;
 mod remote_support;
 
 use remote_support::*;
 
 #[test]
 fn a_file_url_is_mirrored_and_fetched_like_a_remote() {
-    let upstream = Upstream::new();
+    let mut upstream = Upstream::new();
     let cache = tempfile::tempdir().unwrap();
     let url = format!("file://{}", upstream.bare().display());
 

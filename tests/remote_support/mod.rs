@@ -1,5 +1,6 @@
-//! Shared by the remote-repository tests: a served bare repository built
-//! with the git CLI, the servers that serve it on 127.0.0.1 (git daemon,
+//! Shared by the remote-repository tests, on top of the harness in
+//! `tests/common`: a served bare repository built with the git CLI, the
+//! servers that serve it on 127.0.0.1 (git daemon,
 //! git http-backend behind a small Python server, a proxy that can stall),
 //! and the confdiff binary with a private cache and a clean environment.
 //! Every server is started by the test and stopped when dropped.
@@ -9,6 +10,8 @@ mod servers;
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
+
+use crate::common::TestRepo;
 
 #[allow(unused_imports)] // each test file uses some of them
 pub use servers::{GitDaemon, HttpServer, StallingProxy, TestCertificates};
@@ -34,9 +37,11 @@ pub fn git(dir: &Path, args: &[&str]) -> String {
     String::from_utf8(output.stdout).unwrap().trim().to_owned()
 }
 
-/// A work repository and the bare repository it pushes to, which the
-/// servers serve as `platform.git` from `served/`.
+/// A work repository (the harness's [`TestRepo`]) and the bare repository
+/// it pushes to, which the servers serve as `platform.git` from `served/`.
 pub struct Upstream {
+    work: TestRepo,
+    /// Holds `served/` and anything else a test needs beside it.
     pub dir: tempfile::TempDir,
 }
 
@@ -47,28 +52,22 @@ impl Upstream {
     /// svc-a is the same file on both sides (identical without parsing),
     /// svc-b only in implementation_1, svc-c only in implementation_2.
     pub fn new() -> Self {
-        let dir = tempfile::tempdir().unwrap();
-        let work = dir.path().join("work");
-        std::fs::create_dir_all(&work).unwrap();
-        git(&work, &["init", "-q", "-b", "main"]);
-        let upstream = Upstream { dir };
+        let mut upstream = Upstream {
+            work: TestRepo::new(),
+            dir: tempfile::tempdir().unwrap(),
+        };
         upstream.write("implementation_1/svc-a/configuration.yml", "replicas: 3\n");
         upstream.write("implementation_1/svc-b/configuration.yml", "port: 80\n");
         upstream.write("implementation_2/svc-a/configuration.yml", "replicas: 3\n");
         upstream.write("implementation_2/svc-c/configuration.yml", "port: 8080\n");
         upstream.commit("first");
-        git(&work, &["tag", "v1.4.0"]);
-        git(&work, &["branch", "release/2.1"]);
+        upstream.work.tag("v1.4.0");
+        upstream.work.git(&["branch", "release/2.1"]);
         std::fs::create_dir_all(upstream.served()).unwrap();
+        let work = upstream.work().display().to_string();
         git(
-            upstream.served().as_path(),
-            &[
-                "clone",
-                "-q",
-                "--bare",
-                work.to_str().unwrap(),
-                "platform.git",
-            ],
+            &upstream.served(),
+            &["clone", "-q", "--bare", &work, "platform.git"],
         );
         upstream
     }
@@ -83,21 +82,19 @@ impl Upstream {
         self.served().join("platform.git")
     }
 
+    /// The work tree commits are made in.
     pub fn work(&self) -> PathBuf {
-        self.dir.path().join("work")
+        self.work.path().to_path_buf()
     }
 
+    /// Writes a file in the work tree.
     pub fn write(&self, path: &str, text: &str) {
-        let path = self.work().join(path);
-        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-        std::fs::write(path, text).unwrap();
+        self.work.write(path, text);
     }
 
     /// Commits everything in the work repository; returns the commit id.
-    pub fn commit(&self, message: &str) -> String {
-        git(&self.work(), &["add", "-A"]);
-        git(&self.work(), &["commit", "-q", "-m", message]);
-        git(&self.work(), &["rev-parse", "HEAD"])
+    pub fn commit(&mut self, message: &str) -> String {
+        self.work.commit(message)
     }
 
     /// Pushes `refspec` to the served repository.
