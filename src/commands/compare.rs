@@ -11,7 +11,6 @@ use crate::cli::CompareArgs;
 use crate::compare::compare;
 use crate::exit_codes::ExitStatus;
 use crate::printers::{self, PrintOptions};
-use crate::repository::Repository;
 use crate::side::SideSpec;
 use crate::store::RunMeta;
 
@@ -30,7 +29,7 @@ pub fn run(args: &CompareArgs) -> anyhow::Result<ExitStatus> {
 
     let started_at = SystemTime::now();
     let clock = Instant::now();
-    let repo = Repository::open(args.repo.as_deref())?;
+    let repo = super::open::repository(&args.source)?;
     let mut report = compare(&repo, &left, &right, &options)?;
     let meta = RunMeta::new(started_at, clock.elapsed());
 

@@ -3,6 +3,8 @@
 
 mod compare;
 mod database;
+mod fetch;
+mod open;
 mod runs;
 mod show;
 
@@ -15,6 +17,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitStatus> {
         Command::Compare(args) => compare::run(&args),
         Command::Runs(args) => runs::run(&args),
         Command::Show(args) => show::run(&args),
+        Command::Fetch(args) => fetch::run(&args),
     }
 }
 
