@@ -4,7 +4,8 @@
 //! The modules follow the data: a [`repository`] resolves each [`side`] to
 //! a tree, [`compare`] pairs the services and loads each config as a
 //! [`document`], [`diff`] walks two documents into differences, and the
-//! resulting [`report`] goes to the [`printers`].
+//! resulting [`report`] goes to the [`store`] and the [`printers`]. A
+//! repository named by URL is first mirrored by [`remote`].
 #![deny(missing_docs)]
 
 pub mod cli;
@@ -14,6 +15,8 @@ pub mod diff;
 pub mod document;
 pub mod exit_codes;
 pub mod printers;
+pub mod remote;
 pub mod report;
 pub mod repository;
 pub mod side;
+pub mod store;

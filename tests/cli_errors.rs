@@ -5,7 +5,7 @@ mod common;
 
 use common::{TestRepo, confdiff, run};
 
-fn sample_repo() -> TestRepo {
+fn small_repo() -> TestRepo {
     let mut repo = TestRepo::new();
     repo.write("implementation_1/svc/configuration.yml", "a: 1\n")
         .write("implementation_2/svc/configuration.yml", "a: 1\n")
@@ -85,7 +85,7 @@ fn outside_any_repository_without_repo_says_so() {
 
 #[test]
 fn unknown_revision_is_named() {
-    let repo = sample_repo();
+    let repo = small_repo();
     for side in [
         "no-such-branch:implementation_1",
         "deadbeef:implementation_1",
@@ -110,7 +110,7 @@ fn unknown_revision_is_named() {
 
 #[test]
 fn missing_directory_names_path_and_commit() {
-    let repo = sample_repo();
+    let repo = small_repo();
     let head = repo.git(&["rev-parse", "HEAD"]);
     let (code, _, stderr) =
         run(repo
@@ -123,7 +123,7 @@ fn missing_directory_names_path_and_commit() {
 
 #[test]
 fn a_file_given_as_directory_names_path_and_commit() {
-    let repo = sample_repo();
+    let repo = small_repo();
     let head = repo.git(&["rev-parse", "HEAD"]);
     let (code, _, stderr) = run(repo
         .confdiff()
@@ -138,7 +138,7 @@ fn a_file_given_as_directory_names_path_and_commit() {
 
 #[test]
 fn bad_arguments_exit_2() {
-    let repo = sample_repo();
+    let repo = small_repo();
     for args in [
         vec![
             "compare",

@@ -1,28 +1,56 @@
 //! `confdiff compare`.
 
 use std::io::Write;
+use std::time::{Instant, SystemTime};
 
 use anyhow::Context;
 
+use super::database::open_for_saving;
+use super::saved_footer;
 use crate::cli::CompareArgs;
 use crate::compare::compare;
 use crate::exit_codes::ExitStatus;
 use crate::printers::{self, PrintOptions};
-use crate::repository::Repository;
 use crate::side::SideSpec;
+use crate::store::RunMeta;
 
-/// Compares, prints, and tells how to exit.
+/// Compares, saves, prints, and tells how to exit.
 pub fn run(args: &CompareArgs) -> anyhow::Result<ExitStatus> {
     let options = args.compare_options()?;
     let left = SideSpec::parse(&args.left, &args.rev)?;
     let right = SideSpec::parse(&args.right, &args.rev)?;
-    let repo = Repository::open(args.repo.as_deref())?;
-    let report = compare(&repo, &left, &right, &options)?;
+    // The database is opened (and checked) before any comparison work: a
+    // run that cannot be saved should fail in a moment, not after it.
+    let mut store = if args.no_save {
+        None
+    } else {
+        Some(open_for_saving(&args.db)?)
+    };
+
+    let started_at = SystemTime::now();
+    let clock = Instant::now();
+    let repo = super::open::repository(&args.source)?;
+    let mut report = compare(&repo, &left, &right, &options)?;
+    let meta = RunMeta::new(started_at, clock.elapsed());
+
+    // A failed save still prints the result (with run_id null) before
+    // reporting the failure: the comparison itself is not lost.
+    let mut footer = None;
+    let mut save_error = None;
+    if let Some(store) = store.as_mut() {
+        match store.save_run(&report, &meta) {
+            Ok(run_id) => {
+                report.run_id = Some(run_id);
+                footer = Some(saved_footer(store, run_id));
+            }
+            Err(error) => save_error = Some(error),
+        }
+    }
 
     let print_options = PrintOptions {
         format: args.format.into(),
         color: args.color.resolve(),
-        footer: None,
+        footer,
     };
     let stdout = std::io::stdout();
     let mut out = std::io::BufWriter::new(stdout.lock());
@@ -30,6 +58,9 @@ pub fn run(args: &CompareArgs) -> anyhow::Result<ExitStatus> {
         .and_then(|()| out.flush())
         .context("cannot write the report")?;
 
+    if let Some(error) = save_error {
+        return Err(error.into());
+    }
     Ok(if args.exit_code && !report.all_identical() {
         ExitStatus::Differences
     } else {

@@ -2,6 +2,11 @@
 //! the printers. Each command returns how the process should exit.
 
 mod compare;
+mod database;
+mod fetch;
+mod open;
+mod runs;
+mod show;
 
 use crate::cli::{Cli, Command};
 use crate::exit_codes::ExitStatus;
@@ -10,5 +15,13 @@ use crate::exit_codes::ExitStatus;
 pub fn run(cli: Cli) -> anyhow::Result<ExitStatus> {
     match cli.command {
         Command::Compare(args) => compare::run(&args),
+        Command::Runs(args) => runs::run(&args),
+        Command::Show(args) => show::run(&args),
+        Command::Fetch(args) => fetch::run(&args),
     }
+}
+
+/// The footer of a saved run's human output.
+fn saved_footer(store: &crate::store::Store, run_id: i64) -> String {
+    format!("saved as run {run_id} in {}", store.path().display())
 }

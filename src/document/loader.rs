@@ -70,9 +70,18 @@ impl LoadError {
     }
 }
 
+/// What the scanner says when flow collections nest past its own counter.
+/// It scans ahead of the events, so on a deep enough `[[[…` it speaks
+/// before the loader has counted to [`MAX_DEPTH`]; it is the same problem.
+const SCANNER_DEPTH_MESSAGE: &str = "recursion limit exceeded";
+
 impl From<ScanError> for LoadError {
     fn from(error: ScanError) -> Self {
-        LoadError::invalid(*error.marker(), error.info().to_owned())
+        if error.info() == SCANNER_DEPTH_MESSAGE {
+            LoadError::too_deep(*error.marker())
+        } else {
+            LoadError::invalid(*error.marker(), error.info().to_owned())
+        }
     }
 }
 

@@ -91,7 +91,7 @@ pub fn print(
     Ok(())
 }
 
-fn side_label(side: &SideReport) -> String {
+pub(super) fn side_label(side: &SideReport) -> String {
     let short = side.commit.get(..7).unwrap_or(&side.commit);
     format!("{}:{} ({short})", side.rev, side.path)
 }
@@ -224,7 +224,7 @@ fn location(file: &str, difference: &Difference) -> String {
     }
 }
 
-fn summary_line(s: &Summary) -> String {
+pub(super) fn summary_line(s: &Summary) -> String {
     let plural = |n: usize, word: &str| format!("{n} {word}{}", if n == 1 { "" } else { "s" });
     let mut parts = vec![format!("{} identical", s.identical)];
     parts.push(format!(

@@ -3,10 +3,13 @@
 
 mod human;
 mod json;
+mod runs;
 
 use std::io::{self, Write};
 
 use crate::report::Report;
+
+pub use runs::print_runs;
 
 /// The output format, chosen in exactly one place: [`print`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]

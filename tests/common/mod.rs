@@ -2,6 +2,8 @@
 //! dirs, built with the git CLI, and the real confdiff binary run in them.
 #![allow(dead_code)]
 
+pub mod store;
+
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
@@ -58,8 +60,11 @@ impl TestRepo {
         self
     }
 
-    /// Records a submodule entry (mode 160000) at `path` in the index.
+    /// Records a submodule entry (mode 160000) at `path` in the index,
+    /// with an empty folder in the work tree as git leaves one that is not
+    /// checked out.
     pub fn submodule(&self, path: &str) -> &Self {
+        std::fs::create_dir_all(self.path().join(path)).unwrap();
         let commit = "0123456789abcdef0123456789abcdef01234567";
         self.git(&[
             "update-index",
@@ -125,11 +130,20 @@ impl TestRepo {
 }
 
 /// The confdiff binary with an environment that does not depend on the
-/// machine: no colour, no user database or cache.
+/// machine: no colour, no user database or cache. Runs are saved in a
+/// database under the target folder ([`harness_db`]), never in the user's.
 pub fn confdiff() -> BinCommand {
     let mut command = BinCommand::new(env!("CARGO_BIN_EXE_confdiff"));
-    command.env("NO_COLOR", "1").env_remove("CLICOLOR_FORCE");
     command
+        .env("NO_COLOR", "1")
+        .env_remove("CLICOLOR_FORCE")
+        .env("CONFDIFF_DB", harness_db());
+    command
+}
+
+/// The database tests save into when they do not pass `--db`.
+pub fn harness_db() -> PathBuf {
+    Path::new(env!("CARGO_TARGET_TMPDIR")).join("confdiff-tests.db")
 }
 
 /// Runs `command`, asserts its exit code, and returns its stdout as JSON.
@@ -162,4 +176,27 @@ pub fn run(command: &mut BinCommand) -> (i32, String, String) {
 /// The checkout's own root, where testdata/ lives.
 pub fn crate_root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// The sample platform under testdata/ committed into a fresh repository,
+/// so commit ids (fixed dates and names) and the output are the same on
+/// every run.
+pub fn sample_repo() -> TestRepo {
+    let mut repo = TestRepo::new();
+    copy_dir(&crate_root().join("testdata/sample"), repo.path());
+    repo.commit("sample");
+    repo
+}
+
+fn copy_dir(from: &Path, to: &Path) {
+    for entry in std::fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        let target = to.join(entry.file_name());
+        if entry.file_type().unwrap().is_dir() {
+            std::fs::create_dir_all(&target).unwrap();
+            copy_dir(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), target).unwrap();
+        }
+    }
 }

@@ -1,0 +1,149 @@
+//! Cloning and fetching a bare mirror with gix. No working tree is ever
+//! written; only objects and references.
+//!
+//! A first clone goes into a hidden folder beside the mirror's place and is
+//! renamed into it only once complete, so a failed or killed clone never
+//! leaves a half-made mirror where the next run would look.
+//!
+//! A fetch writes the new pack before it moves any reference, and each
+//! reference update is atomic, so a fetch killed midway leaves the mirror
+//! as it was, plus perhaps an unused pack, plus git's lock files, which the
+//! next run clears under the mirror lock (see [`super::lock`]).
+
+use std::path::Path;
+use std::sync::atomic::AtomicBool;
+
+use gix::remote::Direction;
+use gix::remote::fetch::Tags;
+use gix::sec::trust::DefaultForLevel;
+
+use super::credentials::CredentialSource;
+use super::progress::ProgressLine;
+use super::refs::{self, FETCH_REFSPECS};
+use super::url::RemoteUrl;
+
+/// confdiff never asks gix to stop early: an interrupted process is a
+/// killed one, and the steps above make that safe.
+static NEVER_INTERRUPT: AtomicBool = AtomicBool::new(false);
+
+/// The remote's name in the mirror's config.
+const REMOTE_NAME: &str = "origin";
+
+/// Clones `url` as a bare mirror into `dest`, which must not exist yet.
+/// On failure nothing is left at `dest` or beside it.
+pub fn clone(
+    url: &RemoteUrl,
+    dest: &Path,
+    credentials: &CredentialSource,
+    progress: &ProgressLine,
+) -> Result<(), String> {
+    let parent = dest
+        .parent()
+        .ok_or_else(|| format!("'{}' has no parent folder", dest.display()))?;
+    let name = dest.file_name().unwrap_or_default().to_string_lossy();
+    std::fs::create_dir_all(parent)
+        .map_err(|e| format!("cannot create '{}': {e}", parent.display()))?;
+    let staging = tempfile::Builder::new()
+        .prefix(&format!(".{name}.clone-"))
+        .tempdir_in(parent)
+        .map_err(|e| format!("cannot create a folder in '{}': {e}", parent.display()))?;
+
+    let credentials = credentials.clone();
+    let mut prepare = gix::prepare_clone_bare(url.connect_url().clone(), staging.path())
+        .map_err(|e| describe(&e))?
+        // gix writes no fetch refspecs for a bare clone; without them a
+        // later fetch has nothing to do.
+        .configure_remote(|remote| {
+            Ok(remote
+                .with_refspecs(FETCH_REFSPECS, Direction::Fetch)?
+                .with_fetch_tags(Tags::All))
+        })
+        .configure_connection(move |connection| {
+            let fallback = connection.configured_credentials_for_current_url();
+            connection.set_credentials(credentials.authenticator(fallback));
+            Ok(())
+        });
+    let (repo, _outcome) = prepare
+        .fetch_only(progress.item("clone"), &NEVER_INTERRUPT)
+        .map_err(|e| describe(&e))?;
+    drop(repo);
+    drop(prepare);
+    store_display_url(staging.path(), url)?;
+
+    let staged = staging.keep();
+    std::fs::rename(&staged, dest).map_err(|e| {
+        let _ = std::fs::remove_dir_all(&staged);
+        format!("cannot move the new mirror into '{}': {e}", dest.display())
+    })
+}
+
+/// Fetches every branch and tag of `url` into the mirror at `mirror`,
+/// then prunes what the remote deleted and follows its default branch.
+pub fn fetch(
+    url: &RemoteUrl,
+    mirror: &Path,
+    credentials: &CredentialSource,
+    progress: &ProgressLine,
+) -> Result<(), String> {
+    let mut repo = open(mirror)?;
+    repo.committer_or_set_generic_fallback()
+        .map_err(|e| describe(&e))?;
+    // The URL given this time, not the one in the mirror's config: the same
+    // mirror serves `git@host:org/repo.git` and `https://host/org/repo`.
+    let remote = repo
+        .remote_at(url.connect_url().clone())
+        .and_then(|remote| remote.with_refspecs(FETCH_REFSPECS, Direction::Fetch))
+        .map_err(|e| describe(&e))?
+        .with_fetch_tags(Tags::All);
+    let mut connection = remote.connect(Direction::Fetch).map_err(|e| describe(&e))?;
+    let fallback = connection.configured_credentials_for_current_url();
+    connection.set_credentials(credentials.authenticator(fallback));
+    let head = gix::refspec::parse("HEAD".into(), gix::refspec::parse::Operation::Fetch)
+        .map_err(|e| describe(&e))?
+        .to_owned();
+    let options = gix::remote::ref_map::Options {
+        extra_refspecs: vec![head],
+        ..Default::default()
+    };
+    let outcome = connection
+        .prepare_fetch(progress.item("fetch"), options)
+        .map_err(|e| describe(&e))?
+        .with_write_packed_refs_only(true)
+        .receive(progress.item("receive"), &NEVER_INTERRUPT)
+        .map_err(|e| describe(&e))?;
+    refs::prune(&repo, &outcome.ref_map).map_err(|e| describe(&e))?;
+    refs::follow_remote_head(&repo, &outcome.ref_map).map_err(|e| describe(&e))?;
+    Ok(())
+}
+
+/// Opens a mirror for fetching, with the user's and the installation's git
+/// configuration, which hold credential helpers, proxies and url rewrites.
+fn open(mirror: &Path) -> Result<gix::Repository, String> {
+    let mut options = gix::open::Options::default_for_level(gix::sec::Trust::Full);
+    options.permissions.config.git_binary = true;
+    gix::open_opts(mirror, options).map_err(|e| describe(&e))
+}
+
+/// gix wrote the URL it connected to into the new mirror's config; an ssh
+/// one still names the account. Store the URL without user information,
+/// as everywhere else.
+fn store_display_url(mirror: &Path, url: &RemoteUrl) -> Result<(), String> {
+    let path = mirror.join("config");
+    let error = |e: &dyn std::fmt::Display| format!("cannot update '{}': {e}", path.display());
+    let mut config =
+        gix::config::File::from_path_no_includes(path.clone(), gix::config::Source::Local)
+            .map_err(|e| error(&describe(&e)))?;
+    config
+        .set_raw_value_by("remote", Some(REMOTE_NAME.into()), "url", url.display())
+        .map_err(|e| error(&describe(&e)))?;
+    let mut file = tempfile::NamedTempFile::new_in(mirror).map_err(|e| error(&e))?;
+    config.write_to(&mut file).map_err(|e| error(&e))?;
+    file.persist(&path).map_err(|e| error(&e))?;
+    Ok(())
+}
+
+/// The cause a user can act on ("Connection refused", "repository not
+/// found"), from gix's error chain.
+fn describe(error: &gix::Error) -> String {
+    crate::repository::describe(error)
+}

@@ -1,0 +1,249 @@
+//! Reading runs back: a whole report, or the list of runs.
+
+use std::collections::HashMap;
+
+use rusqlite::{OptionalExtension, Row};
+use serde_json::value::RawValue;
+
+use super::{RunSummary, Store, StoreError};
+use crate::diff::{Difference, Kind, Path, Segment, SideValue};
+use crate::document::ValueType;
+use crate::report::{Outcome, Report, ServiceReport, SideReport, Status, Summary};
+
+const RUN_COLUMNS: &str = "
+    id, created_at, repository,
+    left_rev, left_commit, left_path, right_rev, right_commit, right_path,
+    file, tool_version, duration_ms,
+    services, identical, different, missing_left, missing_right, errors, differences";
+
+impl Store {
+    /// The saved runs, newest first; at most `limit` of them.
+    pub fn list_runs(&self, limit: Option<usize>) -> Result<Vec<RunSummary>, StoreError> {
+        let read = |error| StoreError::Read {
+            path: self.path.clone(),
+            error,
+        };
+        // SQLite reads a negative LIMIT as "no limit".
+        let limit = limit.map_or(-1, |n| i64::try_from(n).unwrap_or(i64::MAX));
+        let mut stmt = self
+            .conn
+            .prepare(&format!(
+                "SELECT {RUN_COLUMNS} FROM runs ORDER BY id DESC LIMIT ?1"
+            ))
+            .map_err(read)?;
+        let rows = stmt.query_map([limit], run_summary).map_err(read)?;
+        rows.collect::<Result<_, _>>().map_err(read)
+    }
+
+    /// How many runs are saved.
+    pub fn count_runs(&self) -> Result<u64, StoreError> {
+        self.conn
+            .query_row("SELECT count(*) FROM runs", [], |row| unsigned(row, 0))
+            .map_err(|error| StoreError::Read {
+                path: self.path.clone(),
+                error,
+            })
+    }
+
+    /// Run `id` as the report that was saved, with `run_id` set: it prints
+    /// exactly as it did when it was compared.
+    pub fn load_run(&self, id: i64) -> Result<Report, StoreError> {
+        let read = |error| StoreError::Read {
+            path: self.path.clone(),
+            error,
+        };
+        let damaged = |detail: String| StoreError::Damaged {
+            id,
+            path: self.path.clone(),
+            detail,
+        };
+        let run = self
+            .conn
+            .query_row(
+                &format!("SELECT {RUN_COLUMNS} FROM runs WHERE id = ?1"),
+                [id],
+                run_summary,
+            )
+            .optional()
+            .map_err(read)?
+            .ok_or_else(|| StoreError::NoSuchRun {
+                id,
+                path: self.path.clone(),
+            })?;
+
+        let mut differences: HashMap<String, Vec<Difference>> = HashMap::new();
+        let mut stmt = self
+            .conn
+            .prepare(
+                "SELECT service, path, kind,
+                        left_value, left_type, left_line, right_value, right_type, right_line
+                 FROM differences WHERE run_id = ?1 ORDER BY service, ordinal",
+            )
+            .map_err(read)?;
+        let mut rows = stmt.query([id]).map_err(read)?;
+        while let Some(row) = rows.next().map_err(read)? {
+            let service: String = row.get(0).map_err(read)?;
+            let difference = difference(row)
+                .map_err(read)?
+                .map_err(|detail| damaged(format!("service '{service}': {detail}")))?;
+            differences.entry(service).or_default().push(difference);
+        }
+
+        let mut stmt = self
+            .conn
+            .prepare(
+                "SELECT service, status, left_blob, right_blob, error
+                 FROM services WHERE run_id = ?1 ORDER BY ordinal",
+            )
+            .map_err(read)?;
+        let mut rows = stmt.query([id]).map_err(read)?;
+        let mut services = Vec::new();
+        while let Some(row) = rows.next().map_err(read)? {
+            let service: String = row.get(0).map_err(read)?;
+            let status: String = row.get(1).map_err(read)?;
+            let error: Option<String> = row.get(4).map_err(read)?;
+            let found = differences.remove(&service);
+            let outcome = match (Status::from_name(&status), error) {
+                (Some(Status::Identical), _) if found.is_none() => Outcome::Identical,
+                (Some(Status::Different), _) => Outcome::Different(found.unwrap_or_default()),
+                (Some(Status::MissingLeft), _) => Outcome::MissingLeft,
+                (Some(Status::MissingRight), _) => Outcome::MissingRight,
+                (Some(Status::Error), Some(message)) => Outcome::Error(message),
+                _ => {
+                    return Err(damaged(format!(
+                        "service '{service}' has status '{status}' with rows that do not fit it"
+                    )));
+                }
+            };
+            services.push(ServiceReport {
+                service,
+                left_blob: row.get(2).map_err(read)?,
+                right_blob: row.get(3).map_err(read)?,
+                outcome,
+            });
+        }
+        if let Some(orphan) = differences.keys().next() {
+            return Err(damaged(format!(
+                "differences of service '{orphan}', which the run does not have"
+            )));
+        }
+        Ok(Report {
+            run_id: Some(run.id),
+            repository: run.repository,
+            left: run.left,
+            right: run.right,
+            file: run.file,
+            services,
+        })
+    }
+}
+
+fn run_summary(row: &Row<'_>) -> rusqlite::Result<RunSummary> {
+    Ok(RunSummary {
+        id: row.get(0)?,
+        created_at: row.get(1)?,
+        repository: row.get(2)?,
+        left: SideReport {
+            rev: row.get(3)?,
+            commit: row.get(4)?,
+            path: row.get(5)?,
+        },
+        right: SideReport {
+            rev: row.get(6)?,
+            commit: row.get(7)?,
+            path: row.get(8)?,
+        },
+        file: row.get(9)?,
+        tool_version: row.get(10)?,
+        duration_ms: unsigned(row, 11)?,
+        summary: Summary {
+            services: unsigned(row, 12)?,
+            identical: unsigned(row, 13)?,
+            different: unsigned(row, 14)?,
+            missing_left: unsigned(row, 15)?,
+            missing_right: unsigned(row, 16)?,
+            errors: unsigned(row, 17)?,
+            differences: unsigned(row, 18)?,
+        },
+    })
+}
+
+/// A count or duration column, which SQLite stores as a signed integer.
+fn unsigned<T: TryFrom<i64>>(row: &Row<'_>, index: usize) -> rusqlite::Result<T> {
+    let value: i64 = row.get(index)?;
+    T::try_from(value).map_err(|_| rusqlite::Error::IntegralValueOutOfRange(index, value))
+}
+
+/// A difference row (columns 1..=8 of the differences query); the inner
+/// error says what is wrong with a row SQLite read fine.
+fn difference(row: &Row<'_>) -> rusqlite::Result<Result<Difference, String>> {
+    let path: String = row.get(1)?;
+    let kind: String = row.get(2)?;
+    let left = side_value(row.get(3)?, row.get(4)?, row.get(5)?);
+    let right = side_value(row.get(6)?, row.get(7)?, row.get(8)?);
+    Ok((|| {
+        Ok(Difference {
+            path: parse_path(&path)?,
+            kind: Kind::from_name(&kind).ok_or_else(|| format!("unknown kind '{kind}'"))?,
+            left: left?,
+            right: right?,
+        })
+    })())
+}
+
+fn side_value(
+    json: Option<String>,
+    value_type: Option<String>,
+    line: Option<u32>,
+) -> Result<Option<SideValue>, String> {
+    let (json, value_type, line) = match (json, value_type, line) {
+        (None, None, None) => return Ok(None),
+        (Some(json), Some(value_type), Some(line)) => (json, value_type, line),
+        _ => return Err("a value without its type or line".to_owned()),
+    };
+    Ok(Some(SideValue {
+        json: RawValue::from_string(json).map_err(|e| format!("a value is not JSON: {e}"))?,
+        value_type: ValueType::from_name(&value_type)
+            .ok_or_else(|| format!("unknown value type '{value_type}'"))?,
+        line,
+    }))
+}
+
+/// `["spec","ports",0]` back into a [`Path`]: strings are keys, integers
+/// are indexes.
+fn parse_path(json: &str) -> Result<Path, String> {
+    let bad = || format!("path {json} is not a JSON array of keys and indexes");
+    let items: Vec<serde_json::Value> = serde_json::from_str(json).map_err(|_| bad())?;
+    items
+        .into_iter()
+        .map(|item| match item {
+            serde_json::Value::String(key) => Ok(Segment::Key(key)),
+            serde_json::Value::Number(n) => n
+                .as_u64()
+                .and_then(|n| usize::try_from(n).ok())
+                .map(Segment::Index)
+                .ok_or_else(bad),
+            _ => Err(bad()),
+        })
+        .collect::<Result<_, _>>()
+        .map(Path)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn paths_read_back_as_written() {
+        let path = Path(vec![
+            Segment::Key("spec".into()),
+            Segment::Key("1".into()),
+            Segment::Index(3),
+        ]);
+        assert_eq!(parse_path(&path.to_json()).unwrap(), path);
+        assert_eq!(parse_path("[]").unwrap(), Path::default());
+        assert!(parse_path("[1.5]").is_err());
+        assert!(parse_path("[-1]").is_err());
+        assert!(parse_path("{}").is_err());
+    }
+}

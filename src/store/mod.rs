@@ -1,0 +1,301 @@
+//! The store: every comparison saved in an embedded SQLite database, so it
+//! can be listed, shown again and queried later.
+//!
+//! All SQL lives in this module; the rest of the program calls [`Store`]
+//! methods with plain data ([`Report`], [`RunMeta`]) and gets plain data
+//! back ([`Report`], [`RunSummary`]).
+//!
+//! What keeps a run whole: the file is in WAL mode with a busy timeout, so
+//! several processes can save at once; each run is written in one
+//! immediate transaction, so a process killed at any moment leaves the
+//! whole run or none of it; the schema is created and upgraded by
+//! [`schema`]'s migrations in one transaction; and a file that is not ours
+//! (not SQLite, another program's, a newer schema) is refused before
+//! anything is written to it.
+
+mod error;
+mod load;
+mod save;
+pub mod schema;
+
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant, SystemTime};
+
+use rusqlite::{Connection, ErrorCode, OpenFlags};
+
+use crate::report::{SideReport, Summary};
+use schema::{APPLICATION_ID, LATEST_VERSION, Migrated};
+
+pub use error::StoreError;
+
+/// How long a save or an open waits for another process's transaction
+/// before giving up. Saves are one short transaction each, so waiting
+/// this long only happens behind a very large run.
+const BUSY_TIMEOUT: Duration = Duration::from_secs(60);
+
+/// The database file's name inside confdiff's data folder.
+const DEFAULT_FILE_NAME: &str = "confdiff.db";
+
+/// The default database: `<user data dir>/confdiff/confdiff.db`
+/// (`~/.local/share/confdiff/confdiff.db` on Linux), or `None` when the
+/// system has no data folder for this user.
+pub fn default_path() -> Option<PathBuf> {
+    dirs::data_dir().map(|dir| dir.join("confdiff").join(DEFAULT_FILE_NAME))
+}
+
+/// What a run's row records besides the report itself.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RunMeta {
+    /// When the comparison started, UTC, RFC 3339 to the second
+    /// (`2025-01-31T09:05:00Z`), so text order is time order.
+    pub created_at: String,
+    /// How long the comparison took, in milliseconds.
+    pub duration_ms: u64,
+    /// The confdiff version that compared.
+    pub tool_version: String,
+}
+
+impl RunMeta {
+    /// The metadata of a comparison by this binary that started at
+    /// `started` and took `duration`.
+    pub fn new(started: SystemTime, duration: Duration) -> Self {
+        RunMeta {
+            created_at: rfc3339_utc(started),
+            duration_ms: u64::try_from(duration.as_millis()).unwrap_or(u64::MAX),
+            tool_version: env!("CARGO_PKG_VERSION").to_owned(),
+        }
+    }
+}
+
+/// `2025-01-31T09:05:00Z`.
+fn rfc3339_utc(time: SystemTime) -> String {
+    let timestamp = jiff::Timestamp::try_from(time).unwrap_or(jiff::Timestamp::UNIX_EPOCH);
+    timestamp.strftime("%Y-%m-%dT%H:%M:%SZ").to_string()
+}
+
+/// One saved run, as `confdiff runs` lists it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RunSummary {
+    /// The run's id.
+    pub id: i64,
+    /// When it started, UTC, RFC 3339.
+    pub created_at: String,
+    /// The repository as the user named it.
+    pub repository: String,
+    /// The left side.
+    pub left: SideReport,
+    /// The right side.
+    pub right: SideReport,
+    /// The config file name compared.
+    pub file: String,
+    /// The confdiff version that compared.
+    pub tool_version: String,
+    /// How long the comparison took, in milliseconds.
+    pub duration_ms: u64,
+    /// The counts the report had.
+    pub summary: Summary,
+}
+
+/// An open confdiff database. One thread owns it; the comparison's worker
+/// threads never see it.
+pub struct Store {
+    conn: Connection,
+    path: PathBuf,
+}
+
+/// Whether opening may create the file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Create {
+    Yes,
+    No,
+}
+
+impl Store {
+    /// Opens the database at `path`, creating the file (not its folder)
+    /// when it does not exist, and brings its schema up to date. Fails,
+    /// without writing anything, on a file that is not a confdiff
+    /// database or whose schema is newer than this binary knows.
+    pub fn open(path: &Path) -> Result<Store, StoreError> {
+        Self::open_with(path, Create::Yes)
+    }
+
+    /// Opens an existing database, for reading what was saved. A missing
+    /// file is [`StoreError::NoDatabase`].
+    pub fn open_existing(path: &Path) -> Result<Store, StoreError> {
+        Self::open_with(path, Create::No)
+    }
+
+    /// The database file, as it was given.
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    fn open_with(path: &Path, create: Create) -> Result<Store, StoreError> {
+        check_location(path, create)?;
+        let owned = || path.to_path_buf();
+        let open_error = |error: rusqlite::Error| StoreError::Open {
+            path: owned(),
+            reason: open_reason(path, &error),
+        };
+        let mut flags = OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+        if create == Create::Yes {
+            flags |= OpenFlags::SQLITE_OPEN_CREATE;
+        }
+        let mut conn = Connection::open_with_flags(path, flags).map_err(open_error)?;
+        conn.busy_timeout(BUSY_TIMEOUT).map_err(open_error)?;
+
+        // Read before writing anything: this fails on a file that is not
+        // SQLite and tells another program's database from ours. One
+        // statement, so one snapshot: another process may be creating the
+        // schema right now.
+        let not_ours = |error: rusqlite::Error| match error.sqlite_error_code() {
+            Some(ErrorCode::NotADatabase) => StoreError::NotADatabase { path: owned() },
+            _ => open_error(error),
+        };
+        let (version, application_id, has_tables): (i64, i64, bool) = retry_busy(|| {
+            conn.query_row(
+                "SELECT (SELECT user_version FROM pragma_user_version),
+                        (SELECT application_id FROM pragma_application_id),
+                        EXISTS (SELECT 1 FROM sqlite_schema WHERE type = 'table')",
+                [],
+                |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?)),
+            )
+        })
+        .map_err(not_ours)?;
+        // Only an empty file may become ours; anything else must carry
+        // our application id.
+        let empty = !has_tables && application_id == 0 && version == 0;
+        if application_id != APPLICATION_ID && !empty {
+            return Err(StoreError::Foreign { path: owned() });
+        }
+        let too_new = |found| StoreError::TooNew {
+            path: owned(),
+            found,
+            known: LATEST_VERSION,
+            tool_version: env!("CARGO_PKG_VERSION"),
+        };
+        if version > LATEST_VERSION {
+            return Err(too_new(version));
+        }
+
+        // WAL lets readers and one writer work at once, and keeps a run
+        // being written invisible until its commit. The setting is stored
+        // in the file, so this writes only the first time.
+        let mode: String = retry_busy(|| {
+            conn.pragma_update_and_check(None, "journal_mode", "WAL", |row| row.get(0))
+        })
+        .map_err(open_error)?;
+        if !mode.eq_ignore_ascii_case("wal") {
+            return Err(StoreError::Open {
+                path: owned(),
+                reason: format!("cannot switch it to WAL mode (it stays in {mode} mode)"),
+            });
+        }
+        conn.pragma_update(None, "foreign_keys", true)
+            .map_err(open_error)?;
+        if version < LATEST_VERSION {
+            match schema::migrate(&mut conn) {
+                Ok(Migrated::Current) => {}
+                Ok(Migrated::TooNew(found)) => return Err(too_new(found)),
+                Err(failure) => {
+                    return Err(StoreError::Migrate {
+                        path: owned(),
+                        version: failure.version,
+                        error: failure.error,
+                    });
+                }
+            }
+        }
+        Ok(Store {
+            conn,
+            path: owned(),
+        })
+    }
+}
+
+/// Runs `step` again while SQLite answers SQLITE_BUSY, up to
+/// [`BUSY_TIMEOUT`]. SQLite returns BUSY at once, without calling the busy
+/// handler, where waiting could deadlock: switching a new file to WAL while
+/// another process is creating the same file is such a place.
+fn retry_busy<T>(mut step: impl FnMut() -> rusqlite::Result<T>) -> rusqlite::Result<T> {
+    let deadline = Instant::now() + BUSY_TIMEOUT;
+    loop {
+        match step() {
+            Err(error)
+                if error.sqlite_error_code() == Some(ErrorCode::DatabaseBusy)
+                    && Instant::now() < deadline =>
+            {
+                std::thread::sleep(Duration::from_millis(10));
+            }
+            result => return result,
+        }
+    }
+}
+
+/// Checks what the file system can tell before SQLite sees the path, for
+/// messages that say what is actually wrong.
+fn check_location(path: &Path, create: Create) -> Result<(), StoreError> {
+    if path.as_os_str().is_empty() {
+        return Err(StoreError::EmptyPath);
+    }
+    let owned = || path.to_path_buf();
+    match std::fs::metadata(path) {
+        Ok(meta) if meta.is_dir() => return Err(StoreError::IsAFolder { path: owned() }),
+        Ok(_) => return Ok(()),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound && create == Create::No => {
+            return Err(StoreError::NoDatabase { path: owned() });
+        }
+        Err(_) => {}
+    }
+    let folder = match path.parent() {
+        Some(folder) if !folder.as_os_str().is_empty() => folder,
+        _ => Path::new("."),
+    };
+    match std::fs::metadata(folder) {
+        Ok(meta) if !meta.is_dir() => Err(StoreError::FolderNotADirectory {
+            path: owned(),
+            folder: folder.to_path_buf(),
+        }),
+        Ok(_) => Ok(()),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Err(StoreError::MissingFolder {
+            path: owned(),
+            folder: folder.to_path_buf(),
+        }),
+        // A path through a file ("file/sub/x.db") reads as "not a
+        // directory" from the system.
+        Err(e) if e.kind() == std::io::ErrorKind::NotADirectory => {
+            Err(StoreError::FolderNotADirectory {
+                path: owned(),
+                folder: folder.to_path_buf(),
+            })
+        }
+        Err(e) => Err(StoreError::Open {
+            path: owned(),
+            reason: format!("cannot read folder '{}': {e}", folder.display()),
+        }),
+    }
+}
+
+/// SQLite's "unable to open database file" says nothing about why; when
+/// the file does not exist yet, the reason is almost always its folder.
+fn open_reason(path: &Path, error: &rusqlite::Error) -> String {
+    let cannot_open = error.sqlite_error_code() == Some(ErrorCode::CannotOpen);
+    if cannot_open && !path.exists() {
+        format!("{error} (cannot create the file: is its folder writable?)")
+    } else if cannot_open {
+        format!("{error} (is the file and its folder readable and writable?)")
+    } else {
+        error.to_string()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn created_at_is_rfc3339_utc_to_the_second() {
+        let time = SystemTime::UNIX_EPOCH + Duration::from_millis(1_738_314_300_750);
+        assert_eq!(rfc3339_utc(time), "2025-01-31T09:05:00Z");
+    }
+}
