@@ -22,6 +22,7 @@ import argparse
 import datetime
 import json
 import os
+import resource
 import socket
 import statistics
 import subprocess
@@ -47,7 +48,40 @@ def rss_method():
     return "wait4"
 
 
-def run_once(command, stdin_path, env):
+class Interference:
+    """How busy other processes kept the machine while a row ran: CPU time
+    of all processes (/proc/stat) minus this harness's and the measured
+    processes' own, over the wall time, in cores."""
+
+    def __init__(self):
+        self.start_busy = self.busy_seconds()
+        self.start_wall = time.monotonic()
+        self.start_self = time.process_time()
+        self.ours = 0.0
+
+    @staticmethod
+    def busy_seconds():
+        try:
+            with open("/proc/stat") as f:
+                values = [int(v) for v in f.readline().split()[1:9]]
+        except (OSError, ValueError):
+            return None
+        idle = values[3] + values[4]
+        return (sum(values) - idle) / os.sysconf("SC_CLK_TCK")
+
+    def add(self, usage):
+        self.ours += usage.ru_utime + usage.ru_stime
+
+    def cores(self):
+        end = self.busy_seconds()
+        if end is None or self.start_busy is None:
+            return None
+        wall = time.monotonic() - self.start_wall
+        ours = self.ours + time.process_time() - self.start_self
+        return max(0.0, (end - self.start_busy - ours) / wall) if wall > 0 else None
+
+
+def run_once(command, stdin_path, env, interference=None):
     """Wall milliseconds and peak RSS (KiB) of one run; fails loudly."""
     stdin = open(stdin_path, "rb") if stdin_path else subprocess.DEVNULL
     with tempfile.NamedTemporaryFile() as rss_file, tempfile.TemporaryFile() as stderr:
@@ -58,6 +92,8 @@ def run_once(command, stdin_path, env):
                                  stderr=stderr, env=env)
         _, status, usage = os.wait4(child.pid, 0)
         elapsed = (time.monotonic() - start) * 1000.0
+        if interference:
+            interference.add(usage)
         child.returncode = os.waitstatus_to_exitcode(status)
         if stdin_path:
             stdin.close()
@@ -86,27 +122,34 @@ def measure(args):
         prepare()
         run_once(args.command, args.stdin, env)
     times, rss = [], []
+    interference = Interference()
     for _ in range(args.runs):
         prepare()
-        elapsed, peak = run_once(args.command, args.stdin, env)
+        elapsed, peak = run_once(args.command, args.stdin, env, interference)
         times.append(elapsed)
         rss.append(peak)
     row = base_row(args)
     row.update(runs_ms=times, median_ms=statistics.median(times), max_rss_kb=max(rss),
-               warmup=args.warmup, command=" ".join(args.command))
+               warmup=args.warmup, other_load=interference.cores(),
+               command=" ".join(args.command))
     append(args.results, row)
     print(f"  {args.label} [{args.services}]: median {fmt_ms(row['median_ms'])}, "
           f"max RSS {row['max_rss_kb'] / 1024:.1f} MB", file=sys.stderr)
 
 
 def selftimed(args):
-    output = subprocess.run(args.command, check=True, capture_output=True, text=True).stdout
+    interference = Interference()
+    child = subprocess.run(args.command, check=True, capture_output=True, text=True)
+    output = child.stdout
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    interference.ours = usage.ru_utime + usage.ru_stime
+    other_load = interference.cores()
     figures = json.loads(output.strip().splitlines()[-1])
     if figures.get("errors"):
         sys.exit(f"{args.label}: {figures['errors']} blobs failed to load")
     row = base_row(args)
     row.update(runs_ms=figures["runs_ms"], median_ms=figures["median_ms"], max_rss_kb=None,
-               warmup=1, blobs=figures["blobs"], bytes=figures["bytes"],
+               warmup=1, blobs=figures["blobs"], bytes=figures["bytes"], other_load=other_load,
                command=" ".join(args.command))
     append(args.results, row)
     print(f"  {args.label} [{args.services}]: median {fmt_ms(row['median_ms'])} "
@@ -213,19 +256,32 @@ def fmt_rss(kb):
     return "–" if kb is None else f"{kb / 1024:.1f} MB"
 
 
+DISTURBED = 0.25  # cores kept busy by other processes that make a row suspect
+
+
+def disturbed(row):
+    return (row or {}).get("other_load") is not None and row["other_load"] > DISTURBED
+
+
+def fmt_load(load):
+    if load is None:
+        return "–"
+    return f"{load:.2f} ⚠" if load > DISTURBED else f"{load:.2f}"
+
+
 def table(rows):
-    lines = ["| Measurement | Services | Median | Runs: min – max (n) | Max RSS |",
-             "|---|---:|---:|---|---:|"]
+    lines = ["| Measurement | Services | Median | Runs: min – max (n) | Max RSS | Other load |",
+             "|---|---:|---:|---|---:|---:|"]
     for row in rows:
         label = row["label"] + (f" ({row['note']})" if row.get("note") else "")
         services = f"{row['services']:,}" if isinstance(row["services"], int) else row["services"]
         if "skipped" in row:
-            lines.append(f"| {label} | {services} | skipped | {row['skipped']} | – |")
+            lines.append(f"| {label} | {services} | skipped | {row['skipped']} | – | – |")
             continue
         runs = row["runs_ms"]
         spread = f"{fmt_ms(min(runs))} – {fmt_ms(max(runs))} ({len(runs)})"
         lines.append(f"| {label} | {services} | **{fmt_ms(row['median_ms'])}** | {spread} "
-                     f"| {fmt_rss(row.get('max_rss_kb'))} |")
+                     f"| {fmt_rss(row.get('max_rss_kb'))} | {fmt_load(row.get('other_load'))} |")
     return "\n".join(lines)
 
 
@@ -244,10 +300,13 @@ class Rows:
 QUICK = False  # set by report(): quick-mode figures are not judged
 
 
-def verdict(ok):
+def verdict(ok, *rows):
     if QUICK:
         return "not judged (quick mode)"
-    return "**pass**" if ok else "**miss**"
+    text = "**pass**" if ok else "**miss**"
+    if any(disturbed(row) for row in rows):
+        text += " ⚠ (measured while other processes ran)"
+    return text
 
 
 def targets(rows, ctx):
@@ -260,7 +319,7 @@ def targets(rows, ctx):
     plain = r.ms(f"compare-{seed}")
     if saved is not None:
         out.append(f"| {seed} services end to end, saving to SQLite | < 50 ms | {fmt_ms(saved)} "
-                   f"| {verdict(saved < 50)} |")
+                   f"| {verdict(saved < 50, r.row(f'compare-save-{seed}'))} |")
     elif plain is not None:
         out.append(f"| {seed} services end to end, saving to SQLite | < 50 ms | not measured: "
                    f"{r.row(f'compare-save-{seed}')['skipped']}; without saving {fmt_ms(plain)} "
@@ -274,19 +333,21 @@ def targets(rows, ctx):
             ratio = python / compare
             out.append(f"| {scale:,} services: faster than the Python script ({name}) | ≥ 20× "
                        f"| {ratio:.1f}× ({fmt_ms(python)} vs {fmt_ms(compare)}) "
-                       f"| {verdict(ratio >= 20)} |")
+                       f"| {verdict(ratio >= 20, r.row(key), r.row(f'compare-{scale}'))} |")
     catfile, parse = r.ms(f"catfile-{scale}"), r.ms(f"parse-{scale}")
     if compare and catfile is not None and parse is not None:
         floor = catfile + parse / jobs
         ratio = compare / floor
         out.append(f"| {scale:,} services: within 1.5× of cat-file + parse ÷ {jobs} jobs | ≤ 1.5× "
                    f"| {ratio:.2f}× ({fmt_ms(compare)} vs floor {fmt_ms(floor)} = "
-                   f"{fmt_ms(catfile)} + {fmt_ms(parse)} ÷ {jobs}) | {verdict(ratio <= 1.5)} |")
+                   f"{fmt_ms(catfile)} + {fmt_ms(parse)} ÷ {jobs}) "
+                   f"| {verdict(ratio <= 1.5, *(r.row(f'{k}-{scale}') for k in ('compare', 'catfile', 'parse')))} |")
     one, two = r.ms(f"jobs1-{scale}"), r.ms(f"jobs2-{scale}")
     if one and two:
         speedup = one / two
         out.append(f"| {scale:,} services: `--jobs 2` vs `--jobs 1` | ≥ 1.7× | {speedup:.2f}× "
-                   f"({fmt_ms(one)} → {fmt_ms(two)}) | {verdict(speedup >= 1.7)} |")
+                   f"({fmt_ms(one)} → {fmt_ms(two)}) "
+                   f"| {verdict(speedup >= 1.7, r.row(f'jobs1-{scale}'), r.row(f'jobs2-{scale}'))} |")
     rss = [row["max_rss_kb"] for row in rows
            if row.get("services") == big and row.get("max_rss_kb") and row["id"].startswith("compare")]
     if rss:
@@ -298,7 +359,7 @@ def targets(rows, ctx):
         added = fetch - local
         out.append(f"| A fetch with nothing new adds | < 100 ms | {fmt_ms(added)} "
                    f"({fmt_ms(fetch)} with fetch vs {fmt_ms(local)} offline) "
-                   f"| {verdict(added < 100)} |")
+                   f"| {verdict(added < 100, r.row('remote-fetch'), r.row('remote-offline'))} |")
     elif r.row("remote-fetch"):
         out.append(f"| A fetch with nothing new adds | < 100 ms | not measured: "
                    f"{r.row('remote-fetch').get('skipped', 'offline run missing')} | not measured |")
@@ -341,6 +402,12 @@ def report(args):
            "(`ru_maxrss` from `wait4`; /usr/bin/time is missing, and as Python "
            "starts children with vfork, no figure reads below the harness's own "
            "size, about 17 MB)."),
+        "",
+        "Other load is how many cores other processes kept busy, on average, "
+        "while the row's runs went on (all CPU time in /proc/stat minus the "
+        "measured processes' and the harness's own, over the wall time). "
+        f"Rows above {DISTURBED} are marked ⚠: something else ran on the machine, "
+        "and their times are pessimistic.",
         "",
         body,
         "",

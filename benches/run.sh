@@ -165,7 +165,9 @@ skip() { "${HARNESS[@]}" skip --results "$RESULTS" "$@"; }
 compare_cmd() { local repo=$1; shift; echo "$BIN" compare --repo "$repo" "$@"; }
 
 EXPECTED_STEPS=()
-for n in "${SIZES[@]}"; do EXPECTED_STEPS+=("compare-$n" "compare-save-$n" "catfile-$n" "parse-$n"); done
+for n in "${SIZES[@]}"; do
+    EXPECTED_STEPS+=("compare-self-$n" "compare-$n" "compare-save-$n" "catfile-$n" "parse-$n")
+done
 for n in "${PYTHON_SIZES[@]}"; do EXPECTED_STEPS+=("python-libyaml-$n" "python-$n"); done
 EXPECTED_STEPS+=("compare-json-$SCALE_SIZE" "jobs1-$SCALE_SIZE" "jobs2-$SCALE_SIZE")
 EXPECTED_STEPS+=(history-span history-full remote-clone remote-fetch remote-offline)
@@ -181,6 +183,9 @@ for n in "${SIZES[@]}"; do
     "${HARNESS[@]}" check --what "confdiff on $n services" --expected "$repo.manifest.json" \
         --key expected_head --actual "$WORK/check.json"
 
+    measure --id "compare-self-$n" --label "confdiff compare, a side against itself" \
+        --services "$n" --warmup "$WARMUP" --note "no blob to read: start-up and tree walk" \
+        -- $(compare_cmd "$repo" "${NO_SAVE[@]}" implementation_1 implementation_1)
     measure --id "compare-$n" --label "confdiff compare" --services "$n" --warmup "$WARMUP" \
         -- $(compare_cmd "$repo" "${NO_SAVE[@]}" "${sides[@]}")
     if [ $HAS_SAVE = 1 ]; then
