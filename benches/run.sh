@@ -322,7 +322,7 @@ if [ $HAS_REMOTE = 1 ]; then
     kill "$DAEMON_PID" 2>/dev/null || true
     wait "$DAEMON_PID" 2>/dev/null || true
     DAEMON_PID=
-    note "Remote: $REMOTE_LABEL. The clone row empties the mirror cache before each run; the fetch row reuses the mirror, so each run fetches and finds nothing new; the offline row reads the same mirror without the network. The fetch's cost is the fetch row minus the offline row."
+    note "Remote: $REMOTE_LABEL. The clone row empties the mirror cache before each run; the fetch row reuses the mirror, so each run fetches and finds nothing new; the offline row reads the same mirror without the network. The fetch's cost is the fetch row minus the offline row. The daemon's upload-pack runs outside the measured process, so the clone row's other load is mostly the server's own work."
 else
     reason="this confdiff has no fetch command: it cannot read remote repositories yet"
     skip --id remote-clone --label "confdiff, remote, first run: clone + compare" \
