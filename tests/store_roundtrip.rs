@@ -226,7 +226,7 @@ fn mapping(entries: Vec<(Value, Node)>) -> Value {
     for (line, (key, value)) in (1..).zip(entries) {
         mapping.insert(node(key, line), value).unwrap();
     }
-    Value::Mapping(mapping)
+    Value::Mapping(Box::new(mapping))
 }
 
 /// Two documents whose differences hold every kind, a tag, a big integer,

@@ -19,32 +19,37 @@ pub fn diff(left: &Node, right: &Node) -> Vec<Difference> {
     walk.out
 }
 
-struct Walk {
-    path: Vec<Segment>,
+/// A step of the current path, borrowed from the left document: most
+/// keys the walk visits hold no difference, so their written form is only
+/// made when one is recorded.
+#[derive(Clone, Copy)]
+enum Step<'a> {
+    Key(&'a Value),
+    Index(usize),
+}
+
+struct Walk<'a> {
+    path: Vec<Step<'a>>,
     out: Vec<Difference>,
 }
 
-impl Walk {
-    fn compare(&mut self, a: &Value, a_line: u32, b: &Value, b_line: u32) {
+impl<'a> Walk<'a> {
+    fn compare(&mut self, a: &'a Value, a_line: u32, b: &'a Value, b_line: u32) {
         match (a, b) {
             (Value::Mapping(a), Value::Mapping(b)) => {
                 for (key, a_value) in a.iter() {
+                    self.path.push(Step::Key(&key.value));
                     match b.get(&key.value) {
                         Some((b_key, b_value)) => {
-                            self.enter(Segment::Key(key.value.plain_form().into_owned()));
                             self.compare(&a_value.value, key.line, &b_value.value, b_key.line);
-                            self.path.pop();
                         }
-                        None => {
-                            self.enter(Segment::Key(key.value.plain_form().into_owned()));
-                            self.record(Kind::Removed, Some((&a_value.value, key.line)), None);
-                            self.path.pop();
-                        }
+                        None => self.record(Kind::Removed, Some((&a_value.value, key.line)), None),
                     }
+                    self.path.pop();
                 }
                 for (key, b_value) in b.iter() {
                     if !a.contains_key(&key.value) {
-                        self.enter(Segment::Key(key.value.plain_form().into_owned()));
+                        self.path.push(Step::Key(&key.value));
                         self.record(Kind::Added, None, Some((&b_value.value, key.line)));
                         self.path.pop();
                     }
@@ -52,17 +57,17 @@ impl Walk {
             }
             (Value::Sequence(a), Value::Sequence(b)) => {
                 for (i, (x, y)) in a.iter().zip(b).enumerate() {
-                    self.enter(Segment::Index(i));
+                    self.path.push(Step::Index(i));
                     self.compare(&x.value, x.line, &y.value, y.line);
                     self.path.pop();
                 }
                 for (i, x) in a.iter().enumerate().skip(b.len()) {
-                    self.enter(Segment::Index(i));
+                    self.path.push(Step::Index(i));
                     self.record(Kind::Removed, Some((&x.value, x.line)), None);
                     self.path.pop();
                 }
                 for (i, y) in b.iter().enumerate().skip(a.len()) {
-                    self.enter(Segment::Index(i));
+                    self.path.push(Step::Index(i));
                     self.record(Kind::Added, None, Some((&y.value, y.line)));
                     self.path.pop();
                 }
@@ -82,10 +87,6 @@ impl Walk {
         }
     }
 
-    fn enter(&mut self, segment: Segment) {
-        self.path.push(segment);
-    }
-
     fn record(&mut self, kind: Kind, left: Option<(&Value, u32)>, right: Option<(&Value, u32)>) {
         let side = |(value, line): (&Value, u32)| SideValue {
             json: serde_json::value::to_raw_value(value)
@@ -93,8 +94,16 @@ impl Walk {
             value_type: value.value_type(),
             line,
         };
+        let path = self
+            .path
+            .iter()
+            .map(|step| match step {
+                Step::Key(key) => Segment::Key(key.plain_form().into_owned()),
+                Step::Index(i) => Segment::Index(*i),
+            })
+            .collect();
         self.out.push(Difference {
-            path: Path(self.path.clone()),
+            path: Path(path),
             kind,
             left: left.map(side),
             right: right.map(side),

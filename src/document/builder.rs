@@ -312,7 +312,7 @@ impl Builder {
         };
         let value = match frame.content {
             Content::Sequence(items) => Value::Sequence(items),
-            Content::Mapping(state) => Value::Mapping(state.finish()),
+            Content::Mapping(state) => Value::Mapping(Box::new(state.finish())),
         };
         let built = Built {
             node: Node::new(with_tag(frame.tag, value), frame.line),
