@@ -19,6 +19,11 @@ use std::time::Instant;
 
 use anyhow::{Context, bail};
 
+/// The same allocator as the confdiff binary, so the floor measures the
+/// same loader.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() -> anyhow::Result<()> {
     let mut runs = 5usize;
     let mut path = None;
