@@ -1,0 +1,26 @@
+//! confdiff's integration tests, in one test binary: every module below
+//! drives the real binary (or the library) through the one harness in
+//! [`harness`], against real repositories, databases and servers made in
+//! temp dirs.
+
+mod harness;
+
+mod cli_errors;
+mod compare;
+mod generator;
+mod history;
+mod loader_props;
+mod output;
+mod properties;
+mod remote_faults;
+mod remote_git_daemon;
+mod remote_http;
+mod remote_local;
+mod service_errors;
+mod store_location;
+mod store_queries;
+mod store_roundtrip;
+mod store_runs;
+mod store_safety;
+mod yaml_suite;
+mod yaml_suite_repo;
