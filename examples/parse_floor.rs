@@ -84,7 +84,7 @@ fn main() -> anyhow::Result<()> {
 fn load_all(blobs: &[&[u8]]) -> usize {
     blobs
         .iter()
-        .filter(|blob| std::hint::black_box(confdiff::document::load(blob)).is_err())
+        .filter(|blob| std::hint::black_box(confdiff::load(blob)).is_err())
         .count()
 }
 

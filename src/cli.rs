@@ -1,25 +1,24 @@
-//! The command line, and its conversion into the options each part of the
-//! program needs. Nothing outside this module sees clap.
+//! The command line, and its conversion into the requests and options
+//! each part of the program needs. Nothing outside this module sees clap.
 
+use std::ffi::{OsStr, OsString};
+use std::io::Write;
 use std::num::NonZeroUsize;
 use std::path::PathBuf;
 
 use clap::builder::BoolishValueParser;
-use clap::{Args, Parser, Subcommand, ValueEnum};
+use clap::{Args, CommandFactory, Parser, Subcommand, ValueEnum};
 
 use crate::compare::{CompareOptions, DEFAULT_MAX_FILE_SIZE};
+use crate::engine::{CompareRequest, RemoteAccess, RepositorySource};
 use crate::printers::Format;
-use crate::remote::Network;
+use crate::remote::{self, Network};
 
-const AFTER_HELP: &str = "\
+const COMPARE_AFTER_HELP: &str = "\
 Examples:
   confdiff compare implementation_1 implementation_2
-  confdiff compare --rev v1.4.0 implementation_1 implementation_2
   confdiff compare v1.4.0:implementation_1 main:implementation_1
-  confdiff compare 3f2a9c1:implementation_1 HEAD~20:implementation_2
-  confdiff compare --repo https://example.com/acme/platform.git implementation_1 implementation_2
-  confdiff compare --offline --repo https://example.com/acme/platform.git \\
-      v1.4.0:implementation_1 main:implementation_1
+  confdiff compare --repo https://example.com/acme/platform.git --format json implementation_1 implementation_2
 
 Every run is saved in an SQLite database (see --db) unless --no-save is
 given; `confdiff runs` lists saved runs and `confdiff show RUN` prints one
@@ -32,7 +31,33 @@ const RUNS_AFTER_HELP: &str = "\
 Examples:
   confdiff runs
   confdiff runs --limit 5 --format json
-  confdiff show 12";
+  confdiff runs --db /media/usb/confdiff.db";
+
+const SHOW_AFTER_HELP: &str = "\
+Examples:
+  confdiff show
+  confdiff show 12
+  confdiff show 12 --format json --exit-code";
+
+const FETCH_AFTER_HELP: &str = "\
+Examples:
+  confdiff fetch https://example.com/acme/platform.git git@example.com:acme/infra.git
+  confdiff fetch --cache-dir /media/usb/confdiff https://example.com/acme/platform.git
+  confdiff fetch --list
+
+A failed clone leaves nothing behind; exit status 2 when any repository
+could not be cloned or fetched.";
+
+const COMPLETIONS_AFTER_HELP: &str = "\
+Examples:
+  confdiff completions bash > ~/.local/share/bash-completion/completions/confdiff
+  confdiff completions zsh > ~/.zfunc/_confdiff
+  confdiff completions fish > ~/.config/fish/completions/confdiff.fish";
+
+const MAN_AFTER_HELP: &str = "\
+Examples:
+  confdiff man | man -l -
+  confdiff man > ~/.local/share/man/man1/confdiff.1";
 
 /// Semantic differences between YAML configuration trees, read straight
 /// from a git repository's object database.
@@ -44,22 +69,36 @@ pub struct Cli {
     pub command: Command,
 }
 
+impl Cli {
+    /// The command line of this process; prints help or a usage error and
+    /// exits (status 2) when it does not parse.
+    pub fn from_args() -> Self {
+        Cli::parse()
+    }
+}
+
 /// The subcommands.
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Compare every service's config file between two sides.
-    #[command(after_help = AFTER_HELP)]
+    #[command(after_help = COMPARE_AFTER_HELP)]
     Compare(CompareArgs),
     /// List the saved runs, newest first.
     #[command(after_help = RUNS_AFTER_HELP)]
     Runs(RunsArgs),
     /// Print a saved run exactly as `compare` printed it.
-    #[command(after_help = RUNS_AFTER_HELP)]
+    #[command(after_help = SHOW_AFTER_HELP)]
     Show(ShowArgs),
     /// Clone or update the cached mirrors of remote repositories, ahead of
     /// offline use; or list them.
     #[command(after_help = FETCH_AFTER_HELP)]
     Fetch(FetchArgs),
+    /// Print a shell completion script on stdout.
+    #[command(after_help = COMPLETIONS_AFTER_HELP)]
+    Completions(CompletionsArgs),
+    /// Print the manual page (roff) on stdout.
+    #[command(after_help = MAN_AFTER_HELP)]
+    Man,
 }
 
 /// Where runs are saved; shared by every command that touches them.
@@ -91,9 +130,10 @@ pub struct RunsArgs {
 /// `confdiff show`.
 #[derive(Debug, Args)]
 pub struct ShowArgs {
-    /// The run's id, as `compare` and `runs` print it.
+    /// The run's id, as `compare` and `runs` print it [default: the newest
+    /// run].
     #[arg(value_name = "RUN")]
-    pub run: i64,
+    pub run: Option<i64>,
 
     /// The database.
     #[command(flatten)]
@@ -120,11 +160,11 @@ pub struct CompareArgs {
     /// tag, full or short commit id, HEAD~3); DIR is a path from the
     /// repository root ("." for the root).
     #[arg(value_name = "LEFT")]
-    pub left: String,
+    pub left: OsString,
 
     /// Right side, [REV:]DIR.
     #[arg(value_name = "RIGHT")]
-    pub right: String,
+    pub right: OsString,
 
     /// The repository and, for a URL, how to reach it.
     #[command(flatten)]
@@ -132,11 +172,11 @@ pub struct CompareArgs {
 
     /// Revision for a side written without REV:.
     #[arg(long, value_name = "REV", default_value = "HEAD")]
-    pub rev: String,
+    pub rev: OsString,
 
     /// Config file name in each service folder.
     #[arg(long, value_name = "NAME", default_value = "configuration.yml")]
-    pub file: String,
+    pub file: OsString,
 
     /// Output format.
     #[arg(long, value_enum, default_value_t = FormatArg::Human)]
@@ -146,7 +186,8 @@ pub struct CompareArgs {
     #[arg(long)]
     pub exit_code: bool,
 
-    /// Worker threads [default: all cores].
+    /// Worker threads [default: all cores]. At most one per core is
+    /// started: the work is CPU-bound, so more would only cost memory.
     #[arg(short, long, value_name = "N")]
     pub jobs: Option<NonZeroUsize>,
 
@@ -155,8 +196,11 @@ pub struct CompareArgs {
     #[arg(long, value_enum, default_value_t = ColorArg::Auto, value_name = "WHEN")]
     pub color: ColorArg,
 
-    /// Larger config files are a per-service error.
-    #[arg(long, value_name = "BYTES", default_value_t = DEFAULT_MAX_FILE_SIZE)]
+    /// Larger config files are a per-service error. A number of bytes,
+    /// or with a unit: 512k, 1MiB, 2M, 1G (k, M, G and KiB, MiB, GiB are
+    /// powers of 1024; KB, MB, GB of 1000) [default: 16MiB].
+    #[arg(long, value_name = "SIZE", value_parser = parse_size, allow_hyphen_values = true,
+          default_value_t = DEFAULT_MAX_FILE_SIZE, hide_default_value = true)]
     pub max_file_size: u64,
 
     /// The database the run is saved in.
@@ -210,38 +254,95 @@ impl ColorArg {
     }
 }
 
-/// A `--file` that is not a plain file name.
+/// An argument that parsed but cannot be used.
 #[derive(Debug, thiserror::Error)]
-#[error("invalid --file '{0}': give a file name such as configuration.yml, not a path")]
-pub struct FileNameError(String);
+pub enum ArgumentError {
+    /// A `--file` that is not a plain file name.
+    #[error("invalid --file '{0}': give a file name such as configuration.yml, not a path")]
+    FileName(String),
+    /// An argument that must be text is not UTF-8.
+    #[error(
+        "{argument} is not UTF-8 ('{lossy}'): revisions, folders, file names and URLs must be UTF-8"
+    )]
+    NotUtf8 {
+        /// Which argument, as `--help` names it.
+        argument: &'static str,
+        /// The argument with its invalid bytes replaced.
+        lossy: String,
+    },
+}
+
+/// `value` as text, or an error naming `argument`.
+fn utf8(argument: &'static str, value: &OsStr) -> Result<String, ArgumentError> {
+    value
+        .to_str()
+        .map(str::to_owned)
+        .ok_or_else(|| ArgumentError::NotUtf8 {
+            argument,
+            lossy: value.to_string_lossy().into_owned(),
+        })
+}
 
 impl CompareArgs {
-    /// The options the comparison needs.
-    pub fn compare_options(&self) -> Result<CompareOptions, FileNameError> {
-        let file = &self.file;
+    /// The request the engine runs.
+    pub fn request(&self) -> Result<CompareRequest, ArgumentError> {
+        let file = utf8("--file", &self.file)?;
         if file.is_empty() || file == "." || file == ".." || file.contains(['/', '\\', '\0']) {
-            return Err(FileNameError(file.clone()));
+            return Err(ArgumentError::FileName(file));
         }
-        let jobs = self
-            .jobs
-            .or_else(|| std::thread::available_parallelism().ok())
-            .map_or(1, NonZeroUsize::get);
-        Ok(CompareOptions {
-            file: file.clone(),
-            jobs,
-            max_file_size: self.max_file_size,
+        Ok(CompareRequest {
+            repository: self.source.source()?,
+            left: utf8("LEFT", &self.left)?,
+            right: utf8("RIGHT", &self.right)?,
+            rev: utf8("--rev", &self.rev)?,
+            options: CompareOptions {
+                file,
+                max_file_size: self.max_file_size,
+            },
         })
     }
 }
 
-const FETCH_AFTER_HELP: &str = "\
-Examples:
-  confdiff fetch https://example.com/acme/platform.git git@example.com:acme/infra.git
-  confdiff fetch --cache-dir /media/usb/confdiff https://example.com/acme/platform.git
-  confdiff fetch --list
-
-A failed clone leaves nothing behind; exit status 2 when any repository
-could not be cloned or fetched.";
+/// `1048576`, `512k`, `1MiB`, `2 MB`: a size in bytes. Units are
+/// case-insensitive except that `k`, `M`, `G` and the `iB` forms are
+/// powers of 1024 and `KB`, `MB`, `GB` powers of 1000, as people write
+/// them.
+pub fn parse_size(text: &str) -> Result<u64, String> {
+    let positive =
+        "must be a positive size: a number of bytes, or with a unit such as 512k, 1MiB, 2G";
+    let trimmed = text.trim();
+    let split = trimmed
+        .find(|c: char| !c.is_ascii_digit())
+        .unwrap_or(trimmed.len());
+    let (digits, unit) = trimmed.split_at(split);
+    if digits.is_empty() {
+        return Err(positive.to_owned());
+    }
+    let number: u64 = digits
+        .parse()
+        .map_err(|_| format!("'{text}' is too large"))?;
+    let factor: u64 = match unit.trim() {
+        "" | "b" | "B" => 1,
+        "k" | "K" | "KiB" | "kiB" | "Ki" => 1 << 10,
+        "m" | "M" | "MiB" | "Mi" => 1 << 20,
+        "g" | "G" | "GiB" | "Gi" => 1 << 30,
+        "KB" | "kB" => 1_000,
+        "MB" => 1_000_000,
+        "GB" => 1_000_000_000,
+        other => {
+            return Err(format!(
+                "unknown unit '{other}': use k, M, G (powers of 1024), KiB, MiB, GiB, or KB, MB, GB (powers of 1000)"
+            ));
+        }
+    };
+    let size = number
+        .checked_mul(factor)
+        .ok_or_else(|| format!("'{text}' is too large"))?;
+    if size == 0 {
+        return Err(positive.to_owned());
+    }
+    Ok(size)
+}
 
 /// `--repo` and how a remote repository is reached: shared by every
 /// command that reads a repository.
@@ -253,7 +354,7 @@ pub struct RepoArgs {
     /// work tree or bare repository, read in place [default: found from
     /// the current directory, like git].
     #[arg(long, value_name = "URL|PATH", help_heading = REPOSITORY)]
-    pub repo: Option<String>,
+    pub repo: Option<OsString>,
 
     /// The cache folder (the help text is `CACHE_DIR_HELP`, shared with
     /// `confdiff fetch`).
@@ -278,15 +379,26 @@ pub struct RepoArgs {
 }
 
 impl RepoArgs {
-    /// Whether the network may be used.
-    pub fn network(&self) -> Network {
-        if self.offline {
+    /// The repository to open.
+    pub fn source(&self) -> Result<RepositorySource, ArgumentError> {
+        let Some(repo) = &self.repo else {
+            return Ok(RepositorySource::Discover);
+        };
+        let network = if self.offline {
             Network::Offline
         } else {
             Network::Online {
                 require_fresh: self.require_fresh,
             }
-        }
+        };
+        Ok(RepositorySource::Given {
+            location: utf8("--repo", repo)?,
+            access: RemoteAccess {
+                cache_dir: self.cache_dir.clone(),
+                network,
+                token: std::env::var(remote::TOKEN_VAR).ok(),
+            },
+        })
     }
 }
 
@@ -305,7 +417,7 @@ pub struct FetchArgs {
         required_unless_present = "list",
         conflicts_with = "list"
     )]
-    pub urls: Vec<String>,
+    pub urls: Vec<OsString>,
 
     /// List the cached mirrors with their URL, size and last fetch time.
     #[arg(long)]
@@ -314,4 +426,77 @@ pub struct FetchArgs {
     /// The cache folder.
     #[arg(long, value_name = "DIR", env = "CONFDIFF_CACHE", help = CACHE_DIR_HELP)]
     pub cache_dir: Option<PathBuf>,
+}
+
+impl FetchArgs {
+    /// The URLs, as text.
+    pub fn urls(&self) -> Result<Vec<String>, ArgumentError> {
+        self.urls.iter().map(|url| utf8("URL", url)).collect()
+    }
+}
+
+/// `confdiff completions`.
+#[derive(Debug, Args)]
+pub struct CompletionsArgs {
+    /// The shell to complete for.
+    #[arg(value_enum)]
+    pub shell: clap_complete::Shell,
+}
+
+/// Writes the completion script of `args.shell` for the whole command
+/// line.
+pub fn write_completions(args: &CompletionsArgs, out: &mut dyn Write) {
+    clap_complete::generate(args.shell, &mut Cli::command(), "confdiff", out);
+}
+
+/// Writes the manual page, in roff.
+pub fn write_man(out: &mut dyn Write) -> std::io::Result<()> {
+    clap_mangen::Man::new(Cli::command()).render(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_command_line_is_consistent() {
+        Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn sizes_take_units() {
+        assert_eq!(parse_size("1048576"), Ok(1_048_576));
+        assert_eq!(parse_size("512k"), Ok(512 * 1024));
+        assert_eq!(parse_size("1MiB"), Ok(1 << 20));
+        assert_eq!(parse_size("2 M"), Ok(2 << 20));
+        assert_eq!(parse_size("1G"), Ok(1 << 30));
+        assert_eq!(parse_size("3KB"), Ok(3000));
+        assert_eq!(parse_size("5MB"), Ok(5_000_000));
+    }
+
+    #[test]
+    fn bad_sizes_say_what_a_size_is() {
+        for bad in ["-1", "0", "", "k", "0k"] {
+            let error = parse_size(bad).unwrap_err();
+            assert!(
+                error.starts_with("must be a positive size"),
+                "{bad}: {error}"
+            );
+        }
+        assert!(
+            parse_size("12 parsecs")
+                .unwrap_err()
+                .contains("unknown unit 'parsecs'")
+        );
+        assert!(
+            parse_size("99999999999999999999")
+                .unwrap_err()
+                .contains("too large")
+        );
+        assert!(
+            parse_size("99999999999G")
+                .unwrap_err()
+                .contains("too large")
+        );
+    }
 }

@@ -1,9 +1,8 @@
 use std::io::ErrorKind;
 use std::process::ExitCode;
 
-use clap::Parser;
+use confdiff::ExitStatus;
 use confdiff::cli::Cli;
-use confdiff::exit_codes::ExitStatus;
 
 /// Loading YAML allocates many small strings and nodes on every worker
 /// thread; mimalloc serves those faster than the system allocator.
@@ -11,8 +10,7 @@ use confdiff::exit_codes::ExitStatus;
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 fn main() -> ExitCode {
-    let cli = Cli::parse();
-    match confdiff::commands::run(cli) {
+    match confdiff::commands::run(Cli::from_args()) {
         Ok(status) => status.into(),
         Err(err) if is_broken_pipe(&err) => ExitStatus::Success.into(),
         Err(err) => {

@@ -57,7 +57,68 @@ pub enum Outcome {
     /// Only the left side has the service.
     MissingRight,
     /// The service exists on both sides but cannot be compared.
-    Error(String),
+    Error(ServiceFailure),
+}
+
+/// Why a service could not be compared: its kind, for programs, and the
+/// message people read. Both are what the contract prints and the store
+/// keeps, so a run loaded back prints as it was first printed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ServiceFailure {
+    /// What kind of problem it is (of the first side that failed).
+    pub kind: ErrorKind,
+    /// The message, naming the side(s): `right: invalid YAML at line 3 …`.
+    pub message: String,
+}
+
+/// The contract's `error_kind` of an `error` service.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum ErrorKind {
+    /// `not_a_file`: a symlink, submodule or directory where the config
+    /// file should be.
+    NotAFile,
+    /// `not_utf8`: the file is not UTF-8 text.
+    NotUtf8,
+    /// `too_large`: larger than `--max-file-size`, or expanding (through
+    /// aliases) beyond what a document may hold.
+    TooLarge,
+    /// `too_deep`: nested deeper than the loader allows.
+    TooDeep,
+    /// `invalid_yaml`: not valid YAML, or against the contract's rules
+    /// (duplicate keys, bad merge keys).
+    InvalidYaml,
+    /// `unreadable`: the blob could not be read from the object database
+    /// (a damaged repository, or a partial clone without that blob).
+    Unreadable,
+}
+
+impl ErrorKind {
+    /// Every kind, in the order the contract lists them.
+    pub const ALL: [ErrorKind; 6] = [
+        ErrorKind::NotAFile,
+        ErrorKind::NotUtf8,
+        ErrorKind::TooLarge,
+        ErrorKind::TooDeep,
+        ErrorKind::InvalidYaml,
+        ErrorKind::Unreadable,
+    ];
+
+    /// The contract's name of the kind.
+    pub fn name(self) -> &'static str {
+        match self {
+            ErrorKind::NotAFile => "not_a_file",
+            ErrorKind::NotUtf8 => "not_utf8",
+            ErrorKind::TooLarge => "too_large",
+            ErrorKind::TooDeep => "too_deep",
+            ErrorKind::InvalidYaml => "invalid_yaml",
+            ErrorKind::Unreadable => "unreadable",
+        }
+    }
+
+    /// The inverse of [`ErrorKind::name`].
+    pub fn from_name(name: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|kind| kind.name() == name)
+    }
 }
 
 /// A service's status, as named in the contract.
@@ -121,10 +182,10 @@ impl Outcome {
         }
     }
 
-    /// The error message, for `error`.
-    pub fn error(&self) -> Option<&str> {
+    /// Why the service could not be compared, for `error`.
+    pub fn error(&self) -> Option<&ServiceFailure> {
         match self {
-            Outcome::Error(message) => Some(message),
+            Outcome::Error(failure) => Some(failure),
             _ => None,
         }
     }

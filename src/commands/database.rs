@@ -1,10 +1,12 @@
 //! Finding and opening the database a command works on.
 
+use std::num::NonZeroUsize;
 use std::path::PathBuf;
 
 use anyhow::{Context, anyhow};
 
 use crate::cli::DbArgs;
+use crate::engine::{Engine, EngineConfig};
 use crate::store::{self, Store};
 
 /// Opens (creating if needed) the database runs are saved in. Only the
@@ -29,13 +31,19 @@ pub(super) fn open_for_saving(db: &DbArgs) -> anyhow::Result<Store> {
     Ok(Store::open(&path)?)
 }
 
-/// Opens the database saved runs are read from; it must exist.
-pub(super) fn open_for_reading(db: &DbArgs) -> anyhow::Result<Store> {
+/// An engine over the database saved runs are read from, opened
+/// read-only; it must exist.
+pub(super) fn open_for_reading(db: &DbArgs) -> anyhow::Result<Engine> {
     let path = match &db.db {
         Some(path) => path.clone(),
         None => default_path()?,
     };
-    Ok(Store::open_existing(&path)?)
+    let store = Store::open_existing(&path)?;
+    Ok(Engine::new(EngineConfig {
+        jobs: NonZeroUsize::new(1),
+        store: Some(store),
+        ..EngineConfig::default()
+    })?)
 }
 
 fn default_path() -> anyhow::Result<PathBuf> {

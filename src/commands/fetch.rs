@@ -1,28 +1,38 @@
 //! `confdiff fetch`: clone or update mirrors ahead of time, or list them.
 
 use std::io::Write;
+use std::path::Path;
+use std::sync::Arc;
 
 use anyhow::Context;
 
+use super::stderr::Stderr;
 use crate::cli::FetchArgs;
-use crate::commands::open::sync_options;
+use crate::engine::{Engine, EngineConfig, RemoteAccess};
 use crate::exit_codes::ExitStatus;
-use crate::remote::{self, Cache, MirrorState, Network, RemoteUrl, human_size};
+use crate::remote::{self, MirrorState, MirrorSummary, human_size};
 
 /// Fetches each URL (all of them, even after a failure), or lists.
 pub fn run(args: &FetchArgs) -> anyhow::Result<ExitStatus> {
-    let cache = Cache::locate(args.cache_dir.clone())?;
+    let engine = Engine::new(EngineConfig {
+        jobs: std::num::NonZeroUsize::new(1),
+        store: None,
+        observer: Arc::new(Stderr),
+    })?;
     if args.list {
-        return list(&cache);
+        let (root, mirrors) = engine.mirrors(args.cache_dir.clone())?;
+        return list(&root, &mirrors);
     }
-    let options = sync_options(Network::Online {
-        require_fresh: true,
-    });
+    let urls = args.urls()?;
+    let access = RemoteAccess {
+        cache_dir: args.cache_dir.clone(),
+        token: std::env::var(remote::TOKEN_VAR).ok(),
+        ..RemoteAccess::default()
+    };
     let stdout = std::io::stdout();
     let mut failed = 0;
-    for given in &args.urls {
-        let synced = RemoteUrl::parse(given).and_then(|url| remote::sync(&url, &cache, &options));
-        match synced {
+    for given in &urls {
+        match engine.fetch(given, &access) {
             Ok(mirror) => {
                 let verb = match mirror.state {
                     MirrorState::Cloned => "cloned",
@@ -42,17 +52,16 @@ pub fn run(args: &FetchArgs) -> anyhow::Result<ExitStatus> {
     if failed > 0 {
         anyhow::bail!(
             "{failed} of {} repositories could not be fetched",
-            args.urls.len()
+            urls.len()
         );
     }
     Ok(ExitStatus::Success)
 }
 
 /// One line per mirror: URL, size, last fetch, folder; aligned.
-fn list(cache: &Cache) -> anyhow::Result<ExitStatus> {
-    let mirrors = cache.list()?;
+fn list(root: &Path, mirrors: &[MirrorSummary]) -> anyhow::Result<ExitStatus> {
     if mirrors.is_empty() {
-        eprintln!("confdiff: no mirrors in {}", cache.root().display());
+        eprintln!("confdiff: no mirrors in {}", root.display());
         return Ok(ExitStatus::Success);
     }
     let rows: Vec<[String; 4]> = mirrors

@@ -1,14 +1,19 @@
-//! Commands: glue between the command line, the comparison, the store and
-//! the printers. Each command returns how the process should exit.
+//! Commands: thin adapters from the command line to the engine and the
+//! printers. Each turns its arguments into a request, runs it, prints the
+//! result on stdout and says how the process should exit.
 
 mod compare;
 mod database;
 mod fetch;
-mod open;
 mod runs;
 mod show;
+mod stderr;
 
-use crate::cli::{Cli, Command};
+use std::io::Write;
+
+use anyhow::Context;
+
+use crate::cli::{self, Cli, Command};
 use crate::exit_codes::ExitStatus;
 
 /// Runs the command the user asked for.
@@ -18,10 +23,36 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitStatus> {
         Command::Runs(args) => runs::run(&args),
         Command::Show(args) => show::run(&args),
         Command::Fetch(args) => fetch::run(&args),
+        Command::Completions(args) => to_stdout(|out| {
+            cli::write_completions(&args, out);
+            Ok(())
+        }),
+        Command::Man => to_stdout(cli::write_man),
     }
 }
 
+/// Writes what `write` writes to stdout, buffered, and flushes it.
+fn to_stdout(
+    write: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
+) -> anyhow::Result<ExitStatus> {
+    let stdout = std::io::stdout();
+    let mut out = std::io::BufWriter::new(stdout.lock());
+    write(&mut out)
+        .and_then(|()| out.flush())
+        .context("cannot write to stdout")?;
+    Ok(ExitStatus::Success)
+}
+
 /// The footer of a saved run's human output.
-fn saved_footer(store: &crate::store::Store, run_id: i64) -> String {
-    format!("saved as run {run_id} in {}", store.path().display())
+fn saved_footer(database: &std::path::Path, run_id: i64) -> String {
+    format!("saved as run {run_id} in {}", database.display())
+}
+
+/// 1 with `--exit-code` when some service is not identical.
+fn exit_status(exit_code: bool, report: &crate::report::Report) -> ExitStatus {
+    if exit_code && !report.all_identical() {
+        ExitStatus::Differences
+    } else {
+        ExitStatus::Success
+    }
 }

@@ -1,32 +1,27 @@
 //! `confdiff show`.
 
-use std::io::Write;
-
-use anyhow::Context;
-
 use super::database::open_for_reading;
-use super::saved_footer;
+use super::{exit_status, saved_footer, to_stdout};
 use crate::cli::ShowArgs;
 use crate::exit_codes::ExitStatus;
 use crate::printers::{self, PrintOptions};
 
-/// Prints a saved run as `compare` printed it.
+/// Prints a saved run (the newest without an id) as `compare` printed it.
 pub fn run(args: &ShowArgs) -> anyhow::Result<ExitStatus> {
-    let store = open_for_reading(&args.db)?;
-    let report = store.load_run(args.run)?;
-    let print_options = PrintOptions {
+    let engine = open_for_reading(&args.db)?;
+    let database = engine.database_path().unwrap_or_default();
+    let id = match args.run {
+        Some(id) => id,
+        None => engine
+            .newest_run()?
+            .ok_or_else(|| anyhow::anyhow!("no run is saved in {} yet", database.display()))?,
+    };
+    let report = engine.load_run(id)?;
+    let options = PrintOptions {
         format: args.format.into(),
         color: args.color.resolve(),
-        footer: Some(saved_footer(&store, args.run)),
+        footer: Some(saved_footer(&database, id)),
     };
-    let stdout = std::io::stdout();
-    let mut out = std::io::BufWriter::new(stdout.lock());
-    printers::print(&report, &print_options, &mut out)
-        .and_then(|()| out.flush())
-        .context("cannot write the report")?;
-    Ok(if args.exit_code && !report.all_identical() {
-        ExitStatus::Differences
-    } else {
-        ExitStatus::Success
-    })
+    to_stdout(|out| printers::print(&report, &options, out))?;
+    Ok(exit_status(args.exit_code, &report))
 }

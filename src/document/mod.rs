@@ -14,6 +14,4 @@ mod tag;
 mod value;
 
 pub use loader::{LoadError, MAX_ALIAS_NODES, MAX_DEPTH, load, load_documents};
-pub use value::{
-    Integer, Key, Mapping, Node, Tagged, Value, ValueType, float_plain_form, floats_equal,
-};
+pub use value::{Integer, Key, Mapping, Node, Tagged, Value, ValueType};

@@ -124,11 +124,12 @@ fn print_service(
             p.missing.render_reset(),
             report.left.path
         ),
-        Outcome::Error(message) => writeln!(
+        Outcome::Error(failure) => writeln!(
             out,
-            "{name}  {}error{}: {message}",
+            "{name}  {}error{}: {}",
             p.error.render(),
-            p.error.render_reset()
+            p.error.render_reset(),
+            failure.message
         ),
         Outcome::Different(differences) => {
             let count = differences.len();

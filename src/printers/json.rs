@@ -49,6 +49,8 @@ struct WireService<'a> {
     #[serde(skip_serializing_if = "Option::is_none")]
     error: Option<&'a str>,
     #[serde(skip_serializing_if = "Option::is_none")]
+    error_kind: Option<&'static str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     differences: Option<Vec<WireDifference<'a>>>,
 }
 
@@ -83,7 +85,8 @@ impl<'a> From<&'a Report> for WireReport<'a> {
                     status: service.outcome.status().name(),
                     left_blob: service.left_blob.as_deref(),
                     right_blob: service.right_blob.as_deref(),
-                    error: service.outcome.error(),
+                    error: service.outcome.error().map(|e| e.message.as_str()),
+                    error_kind: service.outcome.error().map(|e| e.kind.name()),
                     differences: service
                         .outcome
                         .differences()

@@ -18,8 +18,7 @@ use jiff::Timestamp;
 
 pub use cache::{Cache, MirrorRecord, MirrorSummary, human_size};
 pub use credentials::TOKEN_VAR;
-pub use refs::FETCH_REFSPECS;
-pub use url::{RemoteUrl, RepoLocation, redact_text};
+pub use url::{RemoteUrl, RepoLocation};
 
 use cache::{read_record, write_record};
 use credentials::{CredentialSource, scrub_secrets};

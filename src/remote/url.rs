@@ -142,6 +142,7 @@ impl RemoteUrl {
     }
 
     /// The URL scheme (`https`, `ssh`, …).
+    #[cfg(test)]
     pub fn scheme(&self) -> &str {
         self.connect.scheme.as_str()
     }

@@ -10,7 +10,7 @@ use gix::ObjectId;
 
 use crate::side::SideSpec;
 
-pub use services::{EntryKind, ServiceEntry, Services};
+pub use services::{EntryKind, ServiceEntry, service_name};
 
 /// Why a repository or a side could not be read. Each variant names what
 /// the user gave, so the message alone says what to fix.
@@ -79,6 +79,21 @@ pub enum RepositoryError {
         rev: String,
         /// The commit it resolved to.
         commit: ObjectId,
+    },
+    /// Neither side has a single service: most often a wrong `--file` or
+    /// a DIR one level too deep. Silence here would pass CI on nothing.
+    #[error(
+        "nothing to compare: no folder in {left} or {right} holds a file named '{file}'; {hint}"
+    )]
+    NothingToCompare {
+        /// The left side, `REV:DIR`.
+        left: String,
+        /// The right side, `REV:DIR`.
+        right: String,
+        /// The config file name looked for.
+        file: String,
+        /// What the folders hold instead.
+        hint: String,
     },
     /// An object that should be there cannot be read.
     #[error("cannot read {what} {id}: {message}")]

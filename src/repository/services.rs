@@ -1,8 +1,10 @@
 //! The services of a side: sub-directories of DIR that hold the config file.
 
 use std::collections::BTreeMap;
+use std::fmt::Write as _;
 
 use gix::ObjectId;
+use gix::bstr::{BStr, BString};
 use gix::object::tree::EntryKind as GitKind;
 
 use super::{Repository, RepositoryError, ResolvedSide, describe};
@@ -51,8 +53,30 @@ pub struct ServiceEntry {
     pub id: ObjectId,
 }
 
-/// Services by name, in byte order.
-pub type Services = BTreeMap<String, ServiceEntry>;
+/// Services by their folder name as git stores it (bytes, which need not
+/// be UTF-8), in byte order.
+pub type Services = BTreeMap<BString, ServiceEntry>;
+
+/// A service's name as reports print and the store keeps it: the folder
+/// name where it is UTF-8, with each byte that is not written `\xNN` and a
+/// literal backslash written `\\`, so two folders never get one name and
+/// the bytes can be read back from the name.
+pub fn service_name(bytes: &BStr) -> String {
+    let mut name = String::with_capacity(bytes.len());
+    for chunk in bytes.utf8_chunks() {
+        for c in chunk.valid().chars() {
+            if c == '\\' {
+                name.push_str("\\\\");
+            } else {
+                name.push(c);
+            }
+        }
+        for byte in chunk.invalid() {
+            let _ = write!(name, "\\x{byte:02x}");
+        }
+    }
+    name
+}
 
 impl Repository {
     /// Lists the services of `side`: every immediate sub-directory of its
@@ -79,7 +103,7 @@ impl Repository {
                 .map_err(|e| read_error(service_id, e))?;
             if let Some(config) = service.find_entry(file) {
                 services.insert(
-                    entry.filename().to_string(),
+                    entry.filename().to_owned(),
                     ServiceEntry {
                         kind: EntryKind::from_git(config.mode().kind()),
                         id: config.object_id(),
@@ -88,5 +112,111 @@ impl Repository {
             }
         }
         Ok(services)
+    }
+}
+
+/// What a side's folder holds, for the hint when no service was found.
+#[derive(Debug, Default)]
+struct Holdings {
+    /// The folder itself has an entry named like the config file.
+    holds_file: bool,
+    /// YAML file names in its sub-folders, with how many folders hold each.
+    yaml_names: BTreeMap<String, usize>,
+}
+
+impl Repository {
+    /// The error for two sides without a single service: what was looked
+    /// for, and what the folders hold instead.
+    pub(crate) fn nothing_to_compare(
+        &self,
+        left: &ResolvedSide,
+        right: &ResolvedSide,
+        file: &str,
+    ) -> RepositoryError {
+        let mut held = Holdings::default();
+        let mut holding_dirs = Vec::new();
+        for side in [left, right] {
+            let one = self.holdings(side, file);
+            if one.holds_file && !holding_dirs.contains(&side.spec.given_path) {
+                holding_dirs.push(side.spec.given_path.clone());
+            }
+            held.holds_file |= one.holds_file;
+            for (name, count) in one.yaml_names {
+                *held.yaml_names.entry(name).or_default() += count;
+            }
+        }
+        let hint = if let Some(dir) = holding_dirs.first() {
+            format!(
+                "'{dir}' itself holds {file}: give the folder that holds the service folders (its parent)"
+            )
+        } else if held.yaml_names.is_empty() {
+            "their sub-folders hold no .yml or .yaml files".to_owned()
+        } else {
+            let mut names: Vec<(String, usize)> = held.yaml_names.into_iter().collect();
+            names.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+            let listed: Vec<String> = names
+                .iter()
+                .take(3)
+                .map(|(name, count)| format!("{name} ({count})"))
+                .collect();
+            format!(
+                "their sub-folders hold {}; pass --file {}",
+                listed.join(", "),
+                names[0].0
+            )
+        };
+        RepositoryError::NothingToCompare {
+            left: left.spec.to_string(),
+            right: right.spec.to_string(),
+            file: file.to_owned(),
+            hint,
+        }
+    }
+
+    /// Best effort: a folder that cannot be read gives no hint.
+    fn holdings(&self, side: &ResolvedSide, file: &str) -> Holdings {
+        let mut held = Holdings::default();
+        let repo = self.local();
+        let Ok(dir) = repo.find_tree(side.tree) else {
+            return held;
+        };
+        held.holds_file = dir.find_entry(file).is_some();
+        for entry in dir.iter().flatten() {
+            if !entry.mode().is_tree() {
+                continue;
+            }
+            let Ok(sub) = repo.find_tree(entry.object_id()) else {
+                continue;
+            };
+            for inner in sub.iter().flatten() {
+                let name = inner.filename();
+                if inner.mode().is_blob() && (name.ends_with(b".yml") || name.ends_with(b".yaml")) {
+                    *held.yaml_names.entry(service_name(name)).or_default() += 1;
+                }
+            }
+        }
+        held
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use gix::bstr::ByteSlice;
+
+    use super::*;
+
+    #[test]
+    fn names_that_are_not_utf8_stay_distinct_and_readable() {
+        assert_eq!(service_name(b"billing".as_bstr()), "billing");
+        assert_eq!(service_name(b"x\xff".as_bstr()), "x\\xff");
+        assert_eq!(service_name(b"x\xfe".as_bstr()), "x\\xfe");
+        assert_eq!(service_name("caf\u{e9}".as_bytes().as_bstr()), "caf\u{e9}");
+        // A literal backslash is escaped, so "a\\xff" cannot collide with
+        // the byte 0xff.
+        assert_eq!(service_name(br"a\xff".as_bstr()), r"a\\xff");
+        assert_ne!(
+            service_name(br"a\xff".as_bstr()),
+            service_name(b"a\xff".as_bstr())
+        );
     }
 }

@@ -6,9 +6,12 @@ use rusqlite::{OptionalExtension, Row};
 use serde_json::value::RawValue;
 
 use super::{RunSummary, Store, StoreError};
+use crate::compare::kind_of_message;
 use crate::diff::{Difference, Kind, Path, Segment, SideValue};
 use crate::document::ValueType;
-use crate::report::{Outcome, Report, ServiceReport, SideReport, Status, Summary};
+use crate::report::{
+    ErrorKind, Outcome, Report, ServiceFailure, ServiceReport, SideReport, Status, Summary,
+};
 
 const RUN_COLUMNS: &str = "
     id, created_at, repository,
@@ -33,6 +36,16 @@ impl Store {
             .map_err(read)?;
         let rows = stmt.query_map([limit], run_summary).map_err(read)?;
         rows.collect::<Result<_, _>>().map_err(read)
+    }
+
+    /// The newest run's id, or `None` when no run is saved.
+    pub fn newest_run(&self) -> Result<Option<i64>, StoreError> {
+        self.conn
+            .query_row("SELECT max(id) FROM runs", [], |row| row.get(0))
+            .map_err(|error| StoreError::Read {
+                path: self.path.clone(),
+                error,
+            })
     }
 
     /// How many runs are saved.
@@ -89,12 +102,19 @@ impl Store {
             differences.entry(service).or_default().push(difference);
         }
 
+        // A database opened read-only is not migrated: before version 2 it
+        // has no kinds, which the messages then tell.
+        let error_kind = if self.version >= 2 {
+            "error_kind"
+        } else {
+            "NULL"
+        };
         let mut stmt = self
             .conn
-            .prepare(
-                "SELECT service, status, left_blob, right_blob, error
-                 FROM services WHERE run_id = ?1 ORDER BY ordinal",
-            )
+            .prepare(&format!(
+                "SELECT service, status, left_blob, right_blob, error, {error_kind}
+                 FROM services WHERE run_id = ?1 ORDER BY ordinal"
+            ))
             .map_err(read)?;
         let mut rows = stmt.query([id]).map_err(read)?;
         let mut services = Vec::new();
@@ -102,13 +122,24 @@ impl Store {
             let service: String = row.get(0).map_err(read)?;
             let status: String = row.get(1).map_err(read)?;
             let error: Option<String> = row.get(4).map_err(read)?;
+            let kind: Option<String> = row.get(5).map_err(read)?;
             let found = differences.remove(&service);
             let outcome = match (Status::from_name(&status), error) {
                 (Some(Status::Identical), _) if found.is_none() => Outcome::Identical,
                 (Some(Status::Different), _) => Outcome::Different(found.unwrap_or_default()),
                 (Some(Status::MissingLeft), _) => Outcome::MissingLeft,
                 (Some(Status::MissingRight), _) => Outcome::MissingRight,
-                (Some(Status::Error), Some(message)) => Outcome::Error(message),
+                (Some(Status::Error), Some(message)) => {
+                    let kind = match kind {
+                        None => kind_of_message(&message),
+                        Some(name) => ErrorKind::from_name(&name).ok_or_else(|| {
+                            damaged(format!(
+                                "service '{service}' has unknown error kind '{name}'"
+                            ))
+                        })?,
+                    };
+                    Outcome::Error(ServiceFailure { kind, message })
+                }
                 _ => {
                     return Err(damaged(format!(
                         "service '{service}' has status '{status}' with rows that do not fit it"

@@ -16,7 +16,7 @@
 mod error;
 mod load;
 mod save;
-pub mod schema;
+mod schema;
 
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant, SystemTime};
@@ -27,6 +27,8 @@ use crate::report::{SideReport, Summary};
 use schema::{APPLICATION_ID, LATEST_VERSION, Migrated};
 
 pub use error::StoreError;
+/// The schema version this binary creates and reads (`PRAGMA user_version`).
+pub use schema::LATEST_VERSION as SCHEMA_VERSION;
 
 /// How long a save or an open waits for another process's transaction
 /// before giving up. Saves are one short transaction each, so waiting
@@ -101,6 +103,9 @@ pub struct RunSummary {
 pub struct Store {
     conn: Connection,
     path: PathBuf,
+    /// The schema version the file has: [`LATEST_VERSION`] once opened
+    /// for writing, possibly older when opened read-only.
+    version: i64,
 }
 
 /// Whether opening may create the file.
@@ -119,8 +124,10 @@ impl Store {
         Self::open_with(path, Create::Yes)
     }
 
-    /// Opens an existing database, for reading what was saved. A missing
-    /// file is [`StoreError::NoDatabase`].
+    /// Opens an existing database read-only, for reading what was saved:
+    /// nothing is written to it or beside it, so it works on read-only
+    /// media and in folders the user cannot write. A missing file is
+    /// [`StoreError::NoDatabase`]; an older schema is read as it is.
     pub fn open_existing(path: &Path) -> Result<Store, StoreError> {
         Self::open_with(path, Create::No)
     }
@@ -137,10 +144,12 @@ impl Store {
             path: owned(),
             reason: open_reason(path, &error),
         };
-        let mut flags = OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX;
-        if create == Create::Yes {
-            flags |= OpenFlags::SQLITE_OPEN_CREATE;
+        if create == Create::No {
+            return Self::open_read_only(path);
         }
+        let flags = OpenFlags::SQLITE_OPEN_READ_WRITE
+            | OpenFlags::SQLITE_OPEN_NO_MUTEX
+            | OpenFlags::SQLITE_OPEN_CREATE;
         let mut conn = Connection::open_with_flags(path, flags).map_err(open_error)?;
         conn.busy_timeout(BUSY_TIMEOUT).map_err(open_error)?;
 
@@ -152,20 +161,10 @@ impl Store {
             Some(ErrorCode::NotADatabase) => StoreError::NotADatabase { path: owned() },
             _ => open_error(error),
         };
-        let (version, application_id, has_tables): (i64, i64, bool) = retry_busy(|| {
-            conn.query_row(
-                "SELECT (SELECT user_version FROM pragma_user_version),
-                        (SELECT application_id FROM pragma_application_id),
-                        EXISTS (SELECT 1 FROM sqlite_schema WHERE type = 'table')",
-                [],
-                |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?)),
-            )
-        })
-        .map_err(not_ours)?;
+        let identity = retry_busy(|| identify(&conn)).map_err(not_ours)?;
         // Only an empty file may become ours; anything else must carry
         // our application id.
-        let empty = !has_tables && application_id == 0 && version == 0;
-        if application_id != APPLICATION_ID && !empty {
+        if identity.application_id != APPLICATION_ID && !identity.is_empty() {
             return Err(StoreError::Foreign { path: owned() });
         }
         let too_new = |found| StoreError::TooNew {
@@ -174,6 +173,7 @@ impl Store {
             known: LATEST_VERSION,
             tool_version: env!("CARGO_PKG_VERSION"),
         };
+        let version = identity.version;
         if version > LATEST_VERSION {
             return Err(too_new(version));
         }
@@ -209,8 +209,128 @@ impl Store {
         Ok(Store {
             conn,
             path: owned(),
+            version: LATEST_VERSION,
         })
     }
+
+    /// For reading only: no WAL switch, no migration, no write. Where the
+    /// file can be written it is opened as usual, so that SQLite removes
+    /// its `-wal` and `-shm` files again when done; where it cannot (a
+    /// read-only folder or medium), it is opened read-only, and as
+    /// immutable when SQLite cannot even create the `-shm` file a WAL
+    /// database needs — which is what the file is there.
+    fn open_read_only(path: &Path) -> Result<Store, StoreError> {
+        let owned = || path.to_path_buf();
+        let no_mutex = OpenFlags::SQLITE_OPEN_NO_MUTEX;
+        let attempt =
+            |conn: rusqlite::Result<Connection>| -> rusqlite::Result<(Connection, Identity)> {
+                let conn = conn?;
+                conn.busy_timeout(BUSY_TIMEOUT)?;
+                let identity = retry_busy(|| identify(&conn))?;
+                Ok((conn, identity))
+            };
+        let refused = |error: &rusqlite::Error| {
+            matches!(
+                error.sqlite_error_code(),
+                Some(ErrorCode::CannotOpen | ErrorCode::ReadOnly | ErrorCode::PermissionDenied)
+            )
+        };
+        let opened = attempt(Connection::open_with_flags(
+            path,
+            OpenFlags::SQLITE_OPEN_READ_WRITE | no_mutex,
+        ))
+        .or_else(|error| {
+            if !refused(&error) {
+                return Err(error);
+            }
+            attempt(Connection::open_with_flags(
+                path,
+                OpenFlags::SQLITE_OPEN_READ_ONLY | no_mutex,
+            ))
+        })
+        .or_else(|error| {
+            if !refused(&error) {
+                return Err(error);
+            }
+            attempt(Connection::open_with_flags(
+                immutable_uri(path),
+                OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_URI | no_mutex,
+            ))
+        });
+        let (conn, identity) = opened.map_err(|error| match error.sqlite_error_code() {
+            Some(ErrorCode::NotADatabase) => StoreError::NotADatabase { path: owned() },
+            _ => StoreError::Open {
+                path: owned(),
+                reason: format!("{error} (is the file readable?)"),
+            },
+        })?;
+        if identity.application_id != APPLICATION_ID {
+            return Err(if identity.is_empty() {
+                StoreError::NoDatabase { path: owned() }
+            } else {
+                StoreError::Foreign { path: owned() }
+            });
+        }
+        if identity.version > LATEST_VERSION {
+            return Err(StoreError::TooNew {
+                path: owned(),
+                found: identity.version,
+                known: LATEST_VERSION,
+                tool_version: env!("CARGO_PKG_VERSION"),
+            });
+        }
+        Ok(Store {
+            conn,
+            path: owned(),
+            version: identity.version,
+        })
+    }
+}
+
+/// What a file says about itself before anything is written to it.
+struct Identity {
+    version: i64,
+    application_id: i64,
+    has_tables: bool,
+}
+
+impl Identity {
+    fn is_empty(&self) -> bool {
+        !self.has_tables && self.application_id == 0 && self.version == 0
+    }
+}
+
+/// Reads the identity in one statement, so one snapshot: another process
+/// may be creating the schema right now. Fails on a file that is not
+/// SQLite.
+fn identify(conn: &Connection) -> rusqlite::Result<Identity> {
+    conn.query_row(
+        "SELECT (SELECT user_version FROM pragma_user_version),
+                (SELECT application_id FROM pragma_application_id),
+                EXISTS (SELECT 1 FROM sqlite_schema WHERE type = 'table')",
+        [],
+        |row| {
+            Ok(Identity {
+                version: row.get(0)?,
+                application_id: row.get(1)?,
+                has_tables: row.get(2)?,
+            })
+        },
+    )
+}
+
+/// `file:PATH?immutable=1`, with the characters a URI gives meaning to
+/// escaped.
+fn immutable_uri(path: &Path) -> String {
+    let mut uri = String::from("file:");
+    for byte in path.as_os_str().as_encoded_bytes() {
+        match byte {
+            b'%' | b'?' | b'#' => uri.push_str(&format!("%{byte:02X}")),
+            _ => uri.push(char::from(*byte)),
+        }
+    }
+    uri.push_str("?immutable=1");
+    uri
 }
 
 /// Runs `step` again while SQLite answers SQLITE_BUSY, up to

@@ -18,8 +18,8 @@ const INSERT_RUN: &str = "
     ) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18)";
 
 const INSERT_SERVICE: &str = "
-    INSERT INTO services (run_id, service, ordinal, status, left_blob, right_blob, error)
-    VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)";
+    INSERT INTO services (run_id, service, ordinal, status, left_blob, right_blob, error, error_kind)
+    VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)";
 
 const INSERT_DIFFERENCE: &str = "
     INSERT INTO differences (
@@ -86,7 +86,8 @@ fn save(conn: &mut Connection, report: &Report, meta: &RunMeta) -> rusqlite::Res
                 service.outcome.status().name(),
                 service.left_blob,
                 service.right_blob,
-                service.outcome.error(),
+                service.outcome.error().map(|e| &e.message),
+                service.outcome.error().map(|e| e.kind.name()),
             ])?;
             let differences = service.outcome.differences().unwrap_or_default();
             for (ordinal, difference) in differences.iter().enumerate() {

@@ -71,6 +71,13 @@ pub const MIGRATIONS: &[&str] = &[
     ) WITHOUT ROWID;
     CREATE INDEX differences_by_path ON differences (display_path, run_id);
     "#,
+    // 2: the kind of each error service, and the types of non-string keys
+    // in difference paths. Rows saved before are NULL in both: their kind
+    // is read from the message's wording, and their keys are all strings.
+    r#"
+    ALTER TABLE services ADD COLUMN error_kind TEXT;
+    ALTER TABLE differences ADD COLUMN key_types TEXT;
+    "#,
 ];
 
 /// The schema version this binary creates and understands.

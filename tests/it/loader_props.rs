@@ -1,7 +1,7 @@
 //! Properties of the loader over generated input: it never panics, and
 //! scalars written the usual ways come back with their type and value.
 
-use confdiff::document::{Integer, Value, load};
+use confdiff::{Integer, Value, load};
 use proptest::prelude::*;
 
 /// Text made mostly of YAML's structural characters, to reach odd parser

@@ -7,8 +7,10 @@ mod harness;
 
 mod cli_errors;
 mod compare;
+mod engine;
 mod generator;
 mod history;
+mod hostile_input;
 mod loader_props;
 mod output;
 mod properties;

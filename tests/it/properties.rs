@@ -1,8 +1,8 @@
 //! Laws of the comparison: a document equals itself, and swapping the
 //! sides swaps added/removed and left/right while keeping the paths.
 
-use confdiff::diff::{Difference, Kind, diff};
-use confdiff::document::load;
+use confdiff::load;
+use confdiff::{Difference, Kind, diff};
 use proptest::prelude::*;
 use serde_json::Value;
 
@@ -24,7 +24,7 @@ fn document() -> impl Strategy<Value = Value> {
     })
 }
 
-fn parse(doc: &Value) -> confdiff::document::Node {
+fn parse(doc: &Value) -> confdiff::Node {
     load(doc.to_string().as_bytes()).expect("JSON is valid YAML")
 }
 
@@ -35,12 +35,12 @@ fn swapped(d: &Difference) -> (String, &'static str, Option<String>, Option<Stri
         Kind::Removed => Kind::Added,
         other => other,
     };
-    let text = |v: &Option<confdiff::diff::SideValue>| v.as_ref().map(|v| v.json.get().to_owned());
+    let text = |v: &Option<confdiff::SideValue>| v.as_ref().map(|v| v.json.get().to_owned());
     (d.path.to_json(), kind.name(), text(&d.right), text(&d.left))
 }
 
 fn plain(d: &Difference) -> (String, &'static str, Option<String>, Option<String>) {
-    let text = |v: &Option<confdiff::diff::SideValue>| v.as_ref().map(|v| v.json.get().to_owned());
+    let text = |v: &Option<confdiff::SideValue>| v.as_ref().map(|v| v.json.get().to_owned());
     (
         d.path.to_json(),
         d.kind.name(),

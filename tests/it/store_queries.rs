@@ -4,10 +4,10 @@
 use std::path::Path;
 use std::time::{Duration, SystemTime};
 
-use confdiff::diff::diff;
-use confdiff::document::{Integer, Mapping, Node, Value};
-use confdiff::report::{Outcome, Report, ServiceReport, SideReport};
-use confdiff::store::{RunMeta, Store};
+use confdiff::diff;
+use confdiff::{ErrorKind, Outcome, Report, ServiceFailure, ServiceReport, SideReport};
+use confdiff::{Integer, Mapping, Node, Value};
+use confdiff::{RunMeta, Store};
 use rusqlite::Connection;
 
 const DAY: Duration = Duration::from_secs(24 * 60 * 60);
@@ -91,7 +91,12 @@ fn report(rev: &str, services: Vec<ServiceReport>) -> Report {
 
 /// Three runs: ten days ago and two days ago with an error, today without.
 fn saved_database(db: &Path) {
-    let broken = || Outcome::Error("right: invalid YAML at line 2 column 3: x".to_owned());
+    let broken = || {
+        Outcome::Error(ServiceFailure {
+            kind: ErrorKind::InvalidYaml,
+            message: "right: invalid YAML at line 2 column 3: x".to_owned(),
+        })
+    };
     let now = SystemTime::now();
     let runs = [
         (

@@ -6,11 +6,11 @@ use std::time::{Duration, SystemTime};
 
 use crate::harness::sample_repo;
 use crate::harness::{TestRepo, confdiff, run};
-use confdiff::diff::diff;
-use confdiff::document::{Integer, Mapping, Node, Tagged, Value};
-use confdiff::printers::{self, Format, PrintOptions};
-use confdiff::report::{Outcome, Report, ServiceReport, SideReport};
-use confdiff::store::{RunMeta, Store};
+use confdiff::diff;
+use confdiff::{ErrorKind, Outcome, Report, ServiceFailure, ServiceReport, SideReport};
+use confdiff::{Format, PrintOptions};
+use confdiff::{Integer, Mapping, Node, Tagged, Value};
+use confdiff::{RunMeta, Store};
 
 /// `compare` then `show` of the same run, in `format`: both outputs, which
 /// must be the same bytes.
@@ -342,15 +342,20 @@ fn every_status_report() -> Report {
                 "e-error",
                 blob('f'),
                 None,
-                Outcome::Error("right: configuration.yml is a symbolic link".to_owned()),
+                Outcome::Error(ServiceFailure {
+                    kind: ErrorKind::NotAFile,
+                    message: "right: configuration.yml is a symbolic link".to_owned(),
+                }),
             ),
             service(
                 "f-error-both",
                 blob('0'),
                 blob('9'),
-                Outcome::Error(
-                    "left: invalid YAML at line 3 column 5: \"x\"; right: not UTF-8".to_owned(),
-                ),
+                Outcome::Error(ServiceFailure {
+                    kind: ErrorKind::InvalidYaml,
+                    message: "left: invalid YAML at line 3 column 5: \"x\"; right: not UTF-8"
+                        .to_owned(),
+                }),
             ),
         ],
     }
@@ -363,7 +368,7 @@ fn printed(report: &Report, format: Format, footer: Option<String>) -> Vec<u8> {
         color: true,
         footer,
     };
-    printers::print(report, &options, &mut out).unwrap();
+    confdiff::print(report, &options, &mut out).unwrap();
     out
 }
 

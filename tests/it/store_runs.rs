@@ -5,7 +5,7 @@ use std::path::Path;
 
 use crate::harness::store::repo_with_services;
 use crate::harness::{TestRepo, confdiff, run};
-use confdiff::store::Store;
+use confdiff::Store;
 use serde::Deserialize;
 
 #[test]

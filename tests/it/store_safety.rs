@@ -3,14 +3,14 @@
 
 use std::io::{BufRead, BufReader};
 use std::path::Path;
-use std::process::{Child, Command, Stdio};
+use std::process::{Child, Stdio};
 use std::time::Duration;
 
 use crate::harness::store::{
     chmod, confdiff_unprivileged, count, integrity_check, open_to_everyone, repo_with_services,
 };
 use crate::harness::{TestRepo, confdiff, json_output, run};
-use confdiff::store::Store;
+use confdiff::Store;
 
 const PAUSE_ENV: &str = "CONFDIFF_TEST_PAUSE_IN_SAVE_MS";
 
@@ -32,8 +32,7 @@ fn compare_into(repo: &TestRepo, db: &Path) -> std::process::Command {
 
 /// The same, as a plain child process with piped output.
 fn spawn_compare(repo: &TestRepo, db: &Path, pause_ms: u64) -> Child {
-    Command::new(env!("CARGO_BIN_EXE_confdiff"))
-        .current_dir(repo.path())
+    repo.confdiff()
         .args([
             "compare",
             "implementation_1",
@@ -44,7 +43,6 @@ fn spawn_compare(repo: &TestRepo, db: &Path, pause_ms: u64) -> Child {
         ])
         .arg(db)
         .env(PAUSE_ENV, pause_ms.to_string())
-        .env("NO_COLOR", "1")
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
@@ -73,11 +71,11 @@ fn assert_every_run_whole(db: &Path, expected: &serde_json::Value) {
         );
         let report = store.load_run(run.id).unwrap();
         let mut printed = Vec::new();
-        confdiff::printers::print(&report, &Default::default(), &mut Vec::new()).unwrap();
-        confdiff::printers::print(
+        confdiff::print(&report, &Default::default(), &mut Vec::new()).unwrap();
+        confdiff::print(
             &report,
-            &confdiff::printers::PrintOptions {
-                format: confdiff::printers::Format::Json,
+            &confdiff::PrintOptions {
+                format: confdiff::Format::Json,
                 ..Default::default()
             },
             &mut printed,
@@ -350,7 +348,7 @@ fn a_database_from_a_newer_confdiff_is_refused_and_untouched() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("runs.db");
     json_output(&mut compare_into(&repo, &db), 0);
-    let newer = confdiff::store::schema::LATEST_VERSION + 1;
+    let newer = confdiff::SCHEMA_VERSION + 1;
     let conn = rusqlite::Connection::open(&db).unwrap();
     conn.execute_batch(&format!("PRAGMA user_version = {newer}"))
         .unwrap();

@@ -10,7 +10,7 @@ use std::collections::BTreeSet;
 use std::fs;
 use std::path::{Path, PathBuf};
 
-use confdiff::document::{Integer, LoadError, Node, Value, load_documents};
+use confdiff::{Integer, LoadError, Node, Value, load_documents};
 use serde_json::Value as Json;
 
 /// The suite's data release, kept in the repository with its license.

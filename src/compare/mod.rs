@@ -1,62 +1,61 @@
 //! Compare: pairs the services of two sides and compares each pair, in
-//! parallel, into a [`Report`].
+//! parallel on the caller's thread pool, into a [`Report`].
+
+mod failure;
 
 use gix::ObjectId;
+use gix::bstr::BString;
 use rayon::prelude::*;
 
 use crate::diff::diff;
 use crate::document::{self, Node};
 use crate::report::{Outcome, Report, ServiceReport, SideReport};
-use crate::repository::{EntryKind, Repository, RepositoryError, ResolvedSide, ServiceEntry};
+use crate::repository::{
+    EntryKind, Repository, RepositoryError, ResolvedSide, ServiceEntry, service_name,
+};
 use crate::side::SideSpec;
+
+pub use failure::{ServiceError, SideProblem, kind_of_message};
 
 /// Default for `--max-file-size`: 16 MiB.
 pub const DEFAULT_MAX_FILE_SIZE: u64 = 16 * 1024 * 1024;
 
-/// The stack of each worker thread. The loader caps nesting at
-/// [`document::MAX_DEPTH`] and the diff walk recurses once per level; this
-/// leaves room for that many levels many times over.
-const WORKER_STACK_BYTES: usize = 16 * 1024 * 1024;
-
 /// What the comparison itself needs to know; nothing about output.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CompareOptions {
     /// The config file name in each service folder.
     pub file: String,
-    /// Worker threads.
-    pub jobs: usize,
     /// Files larger than this are a per-service error.
     pub max_file_size: u64,
 }
 
-/// Why a comparison could not run at all.
-#[derive(Debug, thiserror::Error)]
-pub enum CompareError {
-    /// The repository or a side could not be read.
-    #[error(transparent)]
-    Repository(#[from] RepositoryError),
-    /// The worker threads could not be started.
-    #[error("cannot start {jobs} worker threads: {message}")]
-    Workers {
-        /// How many were asked for.
-        jobs: usize,
-        /// What the system said.
-        message: String,
-    },
+impl Default for CompareOptions {
+    fn default() -> Self {
+        CompareOptions {
+            file: "configuration.yml".to_owned(),
+            max_file_size: DEFAULT_MAX_FILE_SIZE,
+        }
+    }
 }
 
-/// Compares the services of `left` and `right` in `repo`.
-pub fn compare(
+/// Compares the services of `left` and `right` in `repo` on `pool`.
+pub(crate) fn compare(
+    pool: &rayon::ThreadPool,
     repo: &Repository,
     left: &SideSpec,
     right: &SideSpec,
     options: &CompareOptions,
-) -> Result<Report, CompareError> {
+) -> Result<Report, RepositoryError> {
     let left = repo.resolve(left)?;
     let right = repo.resolve(right)?;
     let left_services = repo.services(&left, &options.file)?;
     let mut right_services = repo.services(&right, &options.file)?;
+    if left_services.is_empty() && right_services.is_empty() {
+        return Err(repo.nothing_to_compare(&left, &right, &options.file));
+    }
 
+    // Names are bytes in git: pairs are matched and sorted by their bytes,
+    // and only then given their printable (escaped) names.
     let mut pairs: Vec<Pair> = left_services
         .into_iter()
         .map(|(name, entry)| {
@@ -75,18 +74,9 @@ pub fn compare(
     }));
     pairs.sort_unstable_by(|a, b| a.name.cmp(&b.name));
 
-    let pool = rayon::ThreadPoolBuilder::new()
-        .num_threads(options.jobs)
-        .stack_size(WORKER_STACK_BYTES)
-        .thread_name(|i| format!("confdiff-worker-{i}"))
-        .build()
-        .map_err(|e| CompareError::Workers {
-            jobs: options.jobs,
-            message: e.to_string(),
-        })?;
     // A few chunks per worker balance uneven files; each chunk reuses one
     // repository handle, whose delta cache warms up along the run.
-    let chunk = pairs.len().div_ceil(options.jobs * 4).max(1);
+    let chunk = pairs.len().div_ceil(pool.current_num_threads() * 4).max(1);
     let services = pool.install(|| {
         pairs
             .par_chunks(chunk)
@@ -119,7 +109,7 @@ fn side_report(side: &ResolvedSide) -> SideReport {
 
 /// A service name with its entry on each side.
 struct Pair {
-    name: String,
+    name: BString,
     left: Option<ServiceEntry>,
     right: Option<ServiceEntry>,
 }
@@ -132,7 +122,7 @@ impl Pair {
                 .map(|e| e.id.to_string())
         };
         ServiceReport {
-            service: self.name.clone(),
+            service: service_name(self.name.as_ref()),
             left_blob: blob(self.left),
             right_blob: blob(self.right),
             outcome: self.outcome(repo, options),
@@ -147,20 +137,20 @@ impl Pair {
         };
         // Entry types first: a symlink with the same target on both sides
         // is still not a file we can compare.
-        let wrong_kind: Vec<String> = [("left", left), ("right", right)]
-            .into_iter()
-            .filter(|(_, entry)| entry.kind != EntryKind::File)
-            .map(|(side, entry)| format!("{side}: {} is {}", options.file, entry.kind.describe()))
-            .collect();
-        if !wrong_kind.is_empty() {
-            return Outcome::Error(wrong_kind.join("; "));
+        let wrong_kind = |entry: ServiceEntry| {
+            (entry.kind != EntryKind::File).then(|| SideProblem::NotAFile {
+                file: options.file.clone(),
+                entry: entry.kind,
+            })
+        };
+        let (left_kind, right_kind) = (wrong_kind(left), wrong_kind(right));
+        if left_kind.is_some() || right_kind.is_some() {
+            return failed(left_kind, right_kind);
         }
         if left.id == right.id {
             return Outcome::Identical;
         }
-        let left_doc = load(repo, left.id, options).map_err(|e| format!("left: {e}"));
-        let right_doc = load(repo, right.id, options).map_err(|e| format!("right: {e}"));
-        match (left_doc, right_doc) {
+        match (load(repo, left.id, options), load(repo, right.id, options)) {
             (Ok(left), Ok(right)) => {
                 let differences = diff(&left, &right);
                 if differences.is_empty() {
@@ -169,23 +159,33 @@ impl Pair {
                     Outcome::Different(differences)
                 }
             }
-            (Err(left), Err(right)) => Outcome::Error(format!("{left}; {right}")),
-            (Err(message), Ok(_)) | (Ok(_), Err(message)) => Outcome::Error(message),
+            (left, right) => failed(left.err(), right.err()),
         }
     }
 }
 
+fn failed(left: Option<SideProblem>, right: Option<SideProblem>) -> Outcome {
+    Outcome::Error(ServiceError { left, right }.into())
+}
+
 /// Reads blob `id` and loads it, checking its size before reading it.
-fn load(repo: &gix::Repository, id: ObjectId, options: &CompareOptions) -> Result<Node, String> {
-    let unreadable =
-        |e: gix::Error| format!("cannot read blob {id}: {}", crate::repository::describe(&e));
+fn load(
+    repo: &gix::Repository,
+    id: ObjectId,
+    options: &CompareOptions,
+) -> Result<Node, SideProblem> {
+    let unreadable = |e: gix::Error| SideProblem::Unreadable {
+        blob: id,
+        message: crate::repository::describe(&e),
+    };
     let size = repo.find_header(id).map_err(unreadable)?.size();
     if size > options.max_file_size {
-        return Err(format!(
-            "{} is {size} bytes, over the limit of {} bytes (--max-file-size)",
-            options.file, options.max_file_size
-        ));
+        return Err(SideProblem::TooLarge {
+            file: options.file.clone(),
+            size,
+            limit: options.max_file_size,
+        });
     }
     let data = repo.find_blob(id).map_err(unreadable)?.take_data();
-    document::load(&data).map_err(|e| e.to_string())
+    document::load(&data).map_err(SideProblem::Load)
 }

@@ -1,0 +1,23 @@
+//! The command line's [`Observer`]: the engine's notices on stderr,
+//! progress only when stderr is a terminal.
+
+use std::io::IsTerminal;
+
+use crate::engine::{Notice, Observer};
+
+/// Writes each notice as one `confdiff: …` line on stderr.
+pub(super) struct Stderr;
+
+impl Observer for Stderr {
+    fn notice(&self, notice: &Notice<'_>) {
+        if notice.is_warning() {
+            eprintln!("confdiff: warning: {notice}");
+        } else {
+            eprintln!("confdiff: {notice}");
+        }
+    }
+
+    fn wants_progress(&self) -> bool {
+        std::io::stderr().is_terminal()
+    }
+}

@@ -1,0 +1,292 @@
+//! The engine: what every front end calls. It holds what is expensive to
+//! build — one thread pool, and optionally one open database — and turns
+//! plain requests into plain results. The command line, a server and a
+//! history walk all call it; none of them builds pools or opens
+//! repositories on its own, and nothing in here writes to stdout or
+//! stderr: what a caller should show goes through its [`Observer`].
+
+mod observer;
+mod request;
+
+use std::num::NonZeroUsize;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
+use std::time::{Instant, SystemTime};
+
+use crate::compare::{self, CompareOptions};
+use crate::remote::{
+    self, Cache, Mirror, MirrorState, MirrorSummary, Network, RemoteError, RemoteUrl, RepoLocation,
+    SyncOptions,
+};
+use crate::report::Report;
+use crate::repository::{Repository, RepositoryError};
+use crate::side::{SideError, SideSpec};
+use crate::store::{RunMeta, RunSummary, Store, StoreError};
+
+pub use observer::{Notice, Observer, Silent};
+pub use request::{CompareRequest, RemoteAccess, RepositorySource};
+
+/// The stack of each worker thread. The loader caps nesting at
+/// [`crate::document::MAX_DEPTH`] and the diff walk recurses once per
+/// level; this leaves room for that many levels many times over.
+const WORKER_STACK_BYTES: usize = 16 * 1024 * 1024;
+
+/// How an [`Engine`] is built.
+pub struct EngineConfig {
+    /// Worker threads; `None` for one per core. More than the cores are
+    /// never started (see [`Engine::worker_limit`]).
+    pub jobs: Option<NonZeroUsize>,
+    /// The database runs are saved in and read from, if any.
+    pub store: Option<Store>,
+    /// Who hears about warnings, waits and progress.
+    pub observer: Arc<dyn Observer>,
+}
+
+impl Default for EngineConfig {
+    fn default() -> Self {
+        EngineConfig {
+            jobs: None,
+            store: None,
+            observer: Arc::new(Silent),
+        }
+    }
+}
+
+/// Why the engine could not do what was asked. Each variant's message
+/// names what the user gave.
+#[derive(Debug, thiserror::Error)]
+pub enum EngineError {
+    /// A side is not `[REV:]DIR`.
+    #[error(transparent)]
+    Side(#[from] SideError),
+    /// The repository or a side could not be read.
+    #[error(transparent)]
+    Repository(#[from] RepositoryError),
+    /// A remote could not be mirrored.
+    #[error(transparent)]
+    Remote(#[from] RemoteError),
+    /// The database could not be read or written.
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    /// A request needs a database and the engine has none.
+    #[error("no database is open")]
+    NoStore,
+    /// The worker threads could not be started.
+    #[error("cannot start {jobs} worker threads: {message}")]
+    Workers {
+        /// How many were asked for.
+        jobs: usize,
+        /// What the system said.
+        message: String,
+    },
+}
+
+/// A comparison that ran, and whether it was saved.
+#[derive(Debug)]
+pub struct Comparison {
+    /// The report; its `run_id` is set when it was saved.
+    pub report: Report,
+    /// Why saving failed, when it did: the report is still whole and
+    /// should still be shown.
+    pub save_error: Option<StoreError>,
+}
+
+/// The engine. `Send + Sync`: a server shares one between its requests.
+pub struct Engine {
+    pool: rayon::ThreadPool,
+    store: Option<Mutex<Store>>,
+    observer: Arc<dyn Observer>,
+}
+
+impl Engine {
+    /// The most worker threads an engine starts: one per core. Loading
+    /// and diffing are CPU-bound, so more threads only cost memory and
+    /// switching.
+    pub fn worker_limit() -> usize {
+        std::thread::available_parallelism().map_or(1, NonZeroUsize::get)
+    }
+
+    /// Builds the pool (capped at [`Engine::worker_limit`]) and takes the
+    /// database.
+    pub fn new(config: EngineConfig) -> Result<Engine, EngineError> {
+        let limit = Self::worker_limit();
+        let jobs = config.jobs.map_or(limit, NonZeroUsize::get).min(limit);
+        let pool = rayon::ThreadPoolBuilder::new()
+            .num_threads(jobs)
+            .stack_size(WORKER_STACK_BYTES)
+            .thread_name(|i| format!("confdiff-worker-{i}"))
+            .build()
+            .map_err(|e| EngineError::Workers {
+                jobs,
+                message: e.to_string(),
+            })?;
+        Ok(Engine {
+            pool,
+            store: config.store.map(Mutex::new),
+            observer: config.observer,
+        })
+    }
+
+    /// How many worker threads compare.
+    pub fn jobs(&self) -> usize {
+        self.pool.current_num_threads()
+    }
+
+    /// Opens the repository `source` names: a local path in place, or a
+    /// URL through its cached mirror, cloned or fetched first as its
+    /// [`RemoteAccess`] says. Reports name a mirror by its URL without
+    /// credentials, never by its place in the cache.
+    pub fn open(&self, source: &RepositorySource) -> Result<Repository, EngineError> {
+        let (given, access) = match source {
+            RepositorySource::Discover => return Ok(Repository::open(None)?),
+            RepositorySource::Given { location, access } => (location, access),
+        };
+        match RepoLocation::parse(given)? {
+            RepoLocation::Local(path) => Ok(Repository::open(Some(&path))?),
+            RepoLocation::Remote(url) => {
+                let mirror = self.sync(&url, access)?;
+                if let MirrorState::Stale { reason, fetched_at } = &mirror.state {
+                    self.observer.notice(&Notice::StaleMirror {
+                        url: &mirror.url,
+                        reason,
+                        fetched_at: *fetched_at,
+                    });
+                }
+                Ok(Repository::open_at(&mirror.path, mirror.url)?)
+            }
+        }
+    }
+
+    /// Clones or updates the mirror of `location` (a URL, or a local path
+    /// mirrored as its `file://` URL) without comparing anything: a fetch
+    /// that fails is an error, whatever `access` says.
+    pub fn fetch(&self, location: &str, access: &RemoteAccess) -> Result<Mirror, EngineError> {
+        let url = RemoteUrl::parse(location)?;
+        let access = RemoteAccess {
+            network: Network::Online {
+                require_fresh: true,
+            },
+            ..access.clone()
+        };
+        self.sync(&url, &access)
+    }
+
+    /// The mirrors in the cache folder (`None`: the user's), and the
+    /// folder.
+    pub fn mirrors(
+        &self,
+        cache_dir: Option<PathBuf>,
+    ) -> Result<(PathBuf, Vec<MirrorSummary>), EngineError> {
+        let cache = Cache::locate(cache_dir)?;
+        let mirrors = cache.list()?;
+        Ok((cache.root().to_path_buf(), mirrors))
+    }
+
+    fn sync(&self, url: &RemoteUrl, access: &RemoteAccess) -> Result<Mirror, EngineError> {
+        let cache = Cache::locate(access.cache_dir.clone())?;
+        let on_wait = |lock: &Path| {
+            self.observer.notice(&Notice::WaitingForMirror { lock });
+        };
+        let options = SyncOptions {
+            network: access.network,
+            progress: self.observer.wants_progress(),
+            token: access.token.clone(),
+            on_wait: &on_wait,
+        };
+        Ok(remote::sync(url, &cache, &options)?)
+    }
+
+    /// Compares two sides of an open repository.
+    pub fn compare(
+        &self,
+        repo: &Repository,
+        left: &SideSpec,
+        right: &SideSpec,
+        options: &CompareOptions,
+    ) -> Result<Report, EngineError> {
+        Ok(compare::compare(&self.pool, repo, left, right, options)?)
+    }
+
+    /// The whole job of `confdiff compare`: parse the sides, open the
+    /// repository, compare, and save the run when the engine has a
+    /// database.
+    pub fn run_comparison(&self, request: &CompareRequest) -> Result<Comparison, EngineError> {
+        let left = SideSpec::parse(&request.left, &request.rev)?;
+        let right = SideSpec::parse(&request.right, &request.rev)?;
+        let started_at = SystemTime::now();
+        let clock = Instant::now();
+        let repo = self.open(&request.repository)?;
+        let mut report = self.compare(&repo, &left, &right, &request.options)?;
+        let meta = RunMeta::new(started_at, clock.elapsed());
+        let mut save_error = None;
+        if let Some(mut store) = self.store_guard() {
+            match store.save_run(&report, &meta) {
+                Ok(id) => report.run_id = Some(id),
+                Err(error) => save_error = Some(error),
+            }
+        }
+        Ok(Comparison { report, save_error })
+    }
+
+    /// Saved run `id`, as it was reported.
+    pub fn load_run(&self, id: i64) -> Result<Report, EngineError> {
+        Ok(self.store()?.load_run(id)?)
+    }
+
+    /// The newest saved run's id, if any run is saved.
+    pub fn newest_run(&self) -> Result<Option<i64>, EngineError> {
+        Ok(self.store()?.newest_run()?)
+    }
+
+    /// The saved runs, newest first (at most `limit`), and how many there
+    /// are in all.
+    pub fn list_runs(&self, limit: Option<usize>) -> Result<(Vec<RunSummary>, u64), EngineError> {
+        let store = self.store()?;
+        Ok((store.list_runs(limit)?, store.count_runs()?))
+    }
+
+    /// Where the database is, when the engine has one.
+    pub fn database_path(&self) -> Option<PathBuf> {
+        self.store_guard().map(|store| store.path().to_path_buf())
+    }
+
+    fn store(&self) -> Result<MutexGuard<'_, Store>, EngineError> {
+        self.store_guard().ok_or(EngineError::NoStore)
+    }
+
+    /// A panic while holding the store leaves it usable: every write is
+    /// one transaction, which SQLite rolled back.
+    fn store_guard(&self) -> Option<MutexGuard<'_, Store>> {
+        self.store
+            .as_ref()
+            .map(|store| store.lock().unwrap_or_else(PoisonError::into_inner))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn assert_send_sync<T: Send + Sync>() {}
+
+    #[test]
+    fn an_engine_can_be_shared_between_threads() {
+        assert_send_sync::<Engine>();
+    }
+
+    #[test]
+    fn jobs_are_capped_at_the_cores() {
+        let engine = Engine::new(EngineConfig {
+            jobs: NonZeroUsize::new(100_000),
+            ..EngineConfig::default()
+        })
+        .unwrap();
+        assert_eq!(engine.jobs(), Engine::worker_limit());
+        let one = Engine::new(EngineConfig {
+            jobs: NonZeroUsize::new(1),
+            ..EngineConfig::default()
+        })
+        .unwrap();
+        assert_eq!(one.jobs(), 1);
+    }
+}

@@ -1,0 +1,79 @@
+//! What the engine tells its caller while it works: waits, warnings and
+//! whether to draw transfer progress. The command line shows them on
+//! stderr; a server would log them.
+
+use std::fmt;
+use std::path::Path;
+
+use jiff::Timestamp;
+
+use crate::remote;
+
+/// Something the caller may want to show.
+#[derive(Debug)]
+pub enum Notice<'a> {
+    /// Another process holds the mirror; the engine waits for it.
+    WaitingForMirror {
+        /// The lock file.
+        lock: &'a Path,
+    },
+    /// The remote could not be fetched; the mirror is used as it is.
+    StaleMirror {
+        /// The remote's URL, without credentials.
+        url: &'a str,
+        /// Why the fetch failed.
+        reason: &'a str,
+        /// When the mirror was last fetched, if known.
+        fetched_at: Option<Timestamp>,
+    },
+}
+
+impl Notice<'_> {
+    /// Whether the caller should present it as a warning.
+    pub fn is_warning(&self) -> bool {
+        matches!(self, Notice::StaleMirror { .. })
+    }
+}
+
+impl fmt::Display for Notice<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Notice::WaitingForMirror { lock } => write!(
+                f,
+                "waiting for another confdiff process to finish with this mirror (lock: {})",
+                lock.display()
+            ),
+            Notice::StaleMirror {
+                url,
+                reason,
+                fetched_at,
+            } => write!(
+                f,
+                "cannot fetch '{url}' ({reason}); using the mirror as it is (last fetched: {})",
+                remote::describe_fetch_time(*fetched_at)
+            ),
+        }
+    }
+}
+
+/// Receives the engine's notices. Called from the thread that made the
+/// request.
+pub trait Observer: Send + Sync {
+    /// Something happened that the caller may show.
+    fn notice(&self, notice: &Notice<'_>);
+
+    /// Whether clones and fetches should draw their progress (on a
+    /// terminal the caller owns).
+    fn wants_progress(&self) -> bool {
+        false
+    }
+}
+
+/// An observer that ignores everything: for tests and embedders that do
+/// not care.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Silent;
+
+impl Observer for Silent {
+    fn notice(&self, _: &Notice<'_>) {}
+}

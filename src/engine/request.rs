@@ -1,0 +1,75 @@
+//! Requests: plain data saying what to compare and where, built by any
+//! front end (command-line arguments, a JSON body) and checked by the
+//! engine.
+
+use std::path::PathBuf;
+
+use crate::compare::CompareOptions;
+use crate::remote::Network;
+
+/// The repository a request reads.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub enum RepositorySource {
+    /// The repository around the current directory, found as git finds it.
+    #[default]
+    Discover,
+    /// A path or URL as the user wrote it, and how to reach it if remote.
+    Given {
+        /// A local path, or a URL (`https://`, `ssh://`, `git@host:path`, …).
+        location: String,
+        /// How a remote is reached; ignored for local paths.
+        access: RemoteAccess,
+    },
+}
+
+/// How a remote repository is reached.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RemoteAccess {
+    /// The cache folder; `None` for the user's cache folder.
+    pub cache_dir: Option<PathBuf>,
+    /// Whether the network may be used.
+    pub network: Network,
+    /// A token offered to https servers that ask for credentials.
+    pub token: Option<String>,
+}
+
+impl Default for RemoteAccess {
+    fn default() -> Self {
+        RemoteAccess {
+            cache_dir: None,
+            network: Network::Online {
+                require_fresh: false,
+            },
+            token: None,
+        }
+    }
+}
+
+/// One comparison of two sides.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CompareRequest {
+    /// Where the sides are read.
+    pub repository: RepositorySource,
+    /// The left side, `[REV:]DIR`.
+    pub left: String,
+    /// The right side, `[REV:]DIR`.
+    pub right: String,
+    /// The revision of a side written without one.
+    pub rev: String,
+    /// What to compare in each service folder, and the limits.
+    pub options: CompareOptions,
+}
+
+impl CompareRequest {
+    /// `left` against `right` at HEAD of the repository around the current
+    /// directory, with the default options.
+    pub fn new(left: impl Into<String>, right: impl Into<String>) -> Self {
+        CompareRequest {
+            repository: RepositorySource::Discover,
+            left: left.into(),
+            right: right.into(),
+            rev: "HEAD".to_owned(),
+            options: CompareOptions::default(),
+        }
+    }
+}
