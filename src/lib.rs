@@ -67,8 +67,8 @@ mod store;
 pub use compare::{CompareOptions, DEFAULT_MAX_FILE_SIZE, ServiceError, SideProblem};
 pub use diff::{Difference, Kind, Path, Segment, SideValue, diff};
 pub use document::{
-    Integer, Key, LoadError, MAX_ALIAS_NODES, MAX_DEPTH, Mapping, Node, Tagged, Value, ValueType,
-    load, load_documents,
+    ExpansionLimit, Integer, Key, LoadError, MAX_ALIAS_BYTES, MAX_ALIAS_NODES, MAX_DEPTH,
+    MAX_FLOW_DEPTH, Mapping, Nesting, Node, Tagged, Value, ValueType, load, load_documents,
 };
 pub use engine::{
     CompareRequest, Comparison, Engine, EngineConfig, EngineError, Notice, Observer, RemoteAccess,

@@ -51,6 +51,7 @@ impl SideProblem {
                 LoadError::NotUtf8 { .. } => ErrorKind::NotUtf8,
                 LoadError::TooDeep { .. } => ErrorKind::TooDeep,
                 LoadError::Invalid { .. } => ErrorKind::InvalidYaml,
+                LoadError::ExpansionTooLarge { .. } => ErrorKind::TooLarge,
             },
         }
     }
@@ -122,7 +123,7 @@ pub fn kind_of_message(message: &str) -> ErrorKind {
         ErrorKind::NotAFile
     } else if is("not UTF-8") {
         ErrorKind::NotUtf8
-    } else if is("over the limit of") {
+    } else if is("over the limit of") || is("alias expansion exceeds") {
         ErrorKind::TooLarge
     } else if is("nested deeper than") {
         ErrorKind::TooDeep

@@ -1,19 +1,19 @@
 //! Builds [`Node`] trees from parser events with an explicit stack, so no
 //! input can overflow the call stack while loading.
 //!
-//! Every completed node carries its size (nodes in its subtree) and its
-//! nesting depth. Anchors remember those with the range of their events, so
-//! an alias is checked against the expansion budget and the depth limit
-//! *before* it is expanded; the expansion itself replays the anchored
-//! events (see [`super::loader`]), which is why anchors cost nothing until
-//! they are used.
+//! Every completed node carries its size (nodes in its subtree), the bytes
+//! of scalar text and tags in it, and its nesting depth. Anchors remember
+//! those with the range of their events, so an alias is checked against the
+//! expansion budgets and the depth limit *before* it is expanded; the
+//! expansion itself replays the anchored events (see [`super::loader`]),
+//! which is why anchors cost nothing until they are used.
 
 use std::collections::HashMap;
 use std::ops::Range;
 
 use saphyr_parser::{Event, Marker, ScalarStyle, Span, Tag};
 
-use super::loader::{LoadError, MAX_ALIAS_NODES, MAX_DEPTH};
+use super::loader::{ExpansionLimit, LoadError, MAX_ALIAS_BYTES, MAX_ALIAS_NODES, MAX_DEPTH};
 use super::merge;
 use super::tag::{self, CollectionKind};
 use super::value::{Mapping, Node, Tagged, Value};
@@ -50,6 +50,8 @@ struct Built {
     node: Node,
     /// Nodes in the subtree, the node included.
     size: usize,
+    /// Bytes of scalar text and tags in the subtree.
+    bytes: usize,
     /// Nesting depth of sequences and mappings (0 for a scalar).
     depth: usize,
 }
@@ -61,6 +63,8 @@ struct Anchor {
     events: Range<usize>,
     /// Nodes its expansion adds.
     size: usize,
+    /// Bytes of scalar text and tags its expansion adds.
+    bytes: usize,
     /// Its nesting depth.
     depth: usize,
 }
@@ -77,6 +81,8 @@ struct Frame {
     tag: Option<String>,
     /// Nodes in its children so far.
     size: usize,
+    /// Bytes of scalar text and tags in its children so far, and its tag.
+    bytes: usize,
     /// Deepest nesting among its children so far.
     depth: usize,
     /// Its anchor id and the tape index of its start event, when it is
@@ -125,6 +131,9 @@ pub(super) struct Builder {
     anchors: HashMap<usize, Anchor>,
     /// Nodes added by alias expansion so far, in the whole stream.
     alias_nodes: usize,
+    /// Bytes of scalar text and tags added by alias expansion so far, in
+    /// the whole stream.
+    alias_bytes: usize,
     /// Open frames that are anchored: while any is, events are recorded.
     open_anchored: usize,
     /// The current document's root, once complete.
@@ -202,11 +211,13 @@ impl Builder {
         self.open_anchored = 0;
     }
 
-    /// Checks an alias against the budget and the depth limit, then asks
+    /// Checks an alias against the budgets and the depth limit, then asks
     /// for its anchor's events to be replayed.
     ///
     /// Aliases met during a replay are part of an anchor already paid for
-    /// and measured, so only parsed aliases are checked.
+    /// and measured, so only parsed aliases are checked. An alias's cost is
+    /// its anchor's whole expanded subtree, so the budgets bound the
+    /// replay's work and memory as well as the loaded document.
     fn alias(&mut self, id: usize, at: Marker, origin: Origin) -> Result<Step, LoadError> {
         let Some(anchor) = self.anchors.get(&id) else {
             return Err(LoadError::invalid(
@@ -215,17 +226,25 @@ impl Builder {
             ));
         };
         if let Origin::Parsed { .. } = origin {
-            let total = self.alias_nodes.saturating_add(anchor.size);
-            if total > MAX_ALIAS_NODES {
-                return Err(LoadError::invalid(
+            let nodes = self.alias_nodes.saturating_add(anchor.size);
+            if nodes > MAX_ALIAS_NODES {
+                return Err(LoadError::expansion_too_large(
                     at,
-                    format!("alias expansion exceeds {MAX_ALIAS_NODES} nodes"),
+                    ExpansionLimit::Nodes(MAX_ALIAS_NODES),
+                ));
+            }
+            let bytes = self.alias_bytes.saturating_add(anchor.bytes);
+            if bytes > MAX_ALIAS_BYTES {
+                return Err(LoadError::expansion_too_large(
+                    at,
+                    ExpansionLimit::TextBytes(MAX_ALIAS_BYTES),
                 ));
             }
             if self.stack.len().saturating_add(anchor.depth) > MAX_DEPTH {
                 return Err(LoadError::too_deep(at));
             }
-            self.alias_nodes = total;
+            self.alias_nodes = nodes;
+            self.alias_bytes = bytes;
         }
         Ok(Step::Replay(anchor.events.clone()))
     }
@@ -246,23 +265,20 @@ impl Builder {
         // An alias is not a plain scalar, even when its anchor is `<<`.
         let alias_top = matches!(origin, Origin::Replayed { alias_top: true });
         let merge = !alias_top && merge::is_merge_key(text, plain, tag.is_some());
+        let built = Built {
+            node: Node::new(value, line_of(at)),
+            size: 1,
+            bytes: text.len().saturating_add(tag_bytes(tag)),
+            depth: 0,
+        };
         if let Origin::Parsed {
             tape_index: Some(index),
         } = origin
             && anchor > 0
         {
-            self.register(anchor, index..index + 1, 1, 0);
+            self.register(anchor, index..index + 1, &built);
         }
-        let node = Node::new(value, line_of(at));
-        self.complete(
-            Built {
-                node,
-                size: 1,
-                depth: 0,
-            },
-            at,
-            merge,
-        )
+        self.complete(built, at, merge)
     }
 
     /// Opens a sequence or mapping, unless that would nest too deep.
@@ -277,6 +293,7 @@ impl Builder {
         if self.stack.len() >= MAX_DEPTH {
             return Err(LoadError::too_deep(span.start));
         }
+        let bytes = tag_bytes(tag);
         let tag = tag::collection_tag(kind, tag)
             .map_err(|message| LoadError::invalid(span.start, message))?;
         let anchor = match origin {
@@ -298,6 +315,7 @@ impl Builder {
             start: span.start,
             tag,
             size: 0,
+            bytes,
             depth: 0,
             anchor,
         });
@@ -317,6 +335,7 @@ impl Builder {
         let built = Built {
             node: Node::new(with_tag(frame.tag, value), frame.line),
             size: frame.size.saturating_add(1),
+            bytes: frame.bytes,
             depth: frame.depth + 1,
         };
         if let Some((anchor, start)) = frame.anchor {
@@ -325,20 +344,21 @@ impl Builder {
                 tape_index: Some(end),
             } = origin
             {
-                self.register(anchor, start..end + 1, built.size, built.depth);
+                self.register(anchor, start..end + 1, &built);
             }
         }
         self.complete(built, frame.start, false)
     }
 
     /// Remembers an anchored node's events and measures.
-    fn register(&mut self, id: usize, events: Range<usize>, size: usize, depth: usize) {
+    fn register(&mut self, id: usize, events: Range<usize>, built: &Built) {
         self.anchors.insert(
             id,
             Anchor {
                 events,
-                size,
-                depth,
+                size: built.size,
+                bytes: built.bytes,
+                depth: built.depth,
             },
         );
     }
@@ -351,6 +371,7 @@ impl Builder {
             return Ok(());
         };
         frame.size = frame.size.saturating_add(built.size);
+        frame.bytes = frame.bytes.saturating_add(built.bytes);
         frame.depth = frame.depth.max(built.depth);
         match &mut frame.content {
             Content::Sequence(items) => {
@@ -408,6 +429,13 @@ fn with_tag(tag: Option<String>, value: Value) -> Value {
         Some(tag) => Value::Tagged(Box::new(Tagged { tag, value })),
         None => value,
     }
+}
+
+/// The bytes of a tag's resolved text, counted with its node's text: about
+/// what a kept tag stores (core tags are applied, not kept, but counting
+/// them as well keeps the measure simple and safe).
+fn tag_bytes(tag: Option<&Tag>) -> usize {
+    tag.map_or(0, |tag| tag.handle.len().saturating_add(tag.suffix.len()))
 }
 
 /// A marker's line as a node line (a file of four billion lines would be

@@ -5,6 +5,7 @@
 //! tape; an alias replays its anchor's events, so an anchor costs nothing
 //! unless it is used, and every expansion is checked before it starts.
 
+use std::fmt;
 use std::ops::Range;
 
 use saphyr_parser::{Event, Marker, Parser, ScanError, Span};
@@ -12,11 +13,24 @@ use saphyr_parser::{Event, Marker, Parser, ScanError, Span};
 use super::builder::{Builder, Origin, Step};
 use super::value::{Node, Value};
 
-/// Deepest nesting of sequences and mappings a document may have.
+/// Deepest nesting of sequences and mappings a document may have, block
+/// and flow together.
 pub const MAX_DEPTH: usize = 1000;
+
+/// Deepest nesting of flow collections (`[…]`, `{…}`) in one another: the
+/// parser counts flow levels in a `u8` and refuses the 256th.
+pub const MAX_FLOW_DEPTH: usize = u8::MAX as usize;
 
 /// Most nodes that alias expansion may add to one file.
 pub const MAX_ALIAS_NODES: usize = 1_000_000;
+
+/// Most bytes of scalar text and tags that alias expansion may add to one
+/// file. Nodes alone do not bound a file's cost: a few thousand aliases of
+/// one long string are few nodes but gigabytes of text, and the diff walk
+/// and the JSON of a difference pay for every copy again. 16 MiB is the
+/// default `--max-file-size`, so an expanded file holds at most about twice
+/// the text of the largest file read by default.
+pub const MAX_ALIAS_BYTES: usize = 16 * 1024 * 1024;
 
 /// Why a file could not be loaded. Lines and columns are 1-based.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -28,7 +42,7 @@ pub enum LoadError {
         offset: usize,
     },
     /// The text is not valid YAML, or breaks a rule of the contract
-    /// (duplicate key, bad merge key, alias expansion over budget, …).
+    /// (duplicate key, bad merge key, alias to no anchor, …).
     #[error("invalid YAML at line {line} column {column}: {message}")]
     Invalid {
         /// 1-based line.
@@ -38,8 +52,9 @@ pub enum LoadError {
         /// What is wrong.
         message: String,
     },
-    /// Nesting deeper than [`MAX_DEPTH`].
-    #[error("nested deeper than {limit} levels at line {line} column {column}")]
+    /// Nesting deeper than [`MAX_DEPTH`], or flow collections nested
+    /// deeper than [`MAX_FLOW_DEPTH`].
+    #[error("{nesting} deeper than {limit} levels at line {line} column {column}")]
     TooDeep {
         /// 1-based line.
         line: usize,
@@ -47,7 +62,57 @@ pub enum LoadError {
         column: usize,
         /// The limit that was exceeded.
         limit: usize,
+        /// Which nesting went past it.
+        nesting: Nesting,
     },
+    /// Expanding the alias at `line`/`column` would take the file's alias
+    /// expansion past a budget: [`MAX_ALIAS_NODES`] or [`MAX_ALIAS_BYTES`].
+    /// Nothing of that alias was copied.
+    #[error("alias expansion exceeds the limit of {limit} at line {line} column {column}")]
+    ExpansionTooLarge {
+        /// 1-based line of the alias.
+        line: usize,
+        /// 1-based column of the alias.
+        column: usize,
+        /// The budget it would exceed.
+        limit: ExpansionLimit,
+    },
+}
+
+/// The nesting a [`LoadError::TooDeep`] is about.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Nesting {
+    /// Sequences and mappings of any style: [`MAX_DEPTH`].
+    Collections,
+    /// Flow collections within flow collections: [`MAX_FLOW_DEPTH`].
+    Flow,
+}
+
+impl fmt::Display for Nesting {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Nesting::Collections => "nested",
+            Nesting::Flow => "flow collections nested",
+        })
+    }
+}
+
+/// An alias expansion budget, with its size.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ExpansionLimit {
+    /// Nodes added: [`MAX_ALIAS_NODES`].
+    Nodes(usize),
+    /// Bytes of scalar text and tags added: [`MAX_ALIAS_BYTES`].
+    TextBytes(usize),
+}
+
+impl fmt::Display for ExpansionLimit {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            ExpansionLimit::Nodes(nodes) => write!(f, "{nodes} nodes"),
+            ExpansionLimit::TextBytes(bytes) => write!(f, "{bytes} bytes of text"),
+        }
+    }
 }
 
 impl LoadError {
@@ -66,19 +131,39 @@ impl LoadError {
             line: at.line(),
             column: at.col() + 1,
             limit: MAX_DEPTH,
+            nesting: Nesting::Collections,
+        }
+    }
+
+    /// Flow nesting beyond [`MAX_FLOW_DEPTH`] at `at`.
+    fn flow_too_deep(at: Marker) -> Self {
+        LoadError::TooDeep {
+            line: at.line(),
+            column: at.col() + 1,
+            limit: MAX_FLOW_DEPTH,
+            nesting: Nesting::Flow,
+        }
+    }
+
+    /// The alias at `at` would take expansion past `limit`.
+    pub(super) fn expansion_too_large(at: Marker, limit: ExpansionLimit) -> Self {
+        LoadError::ExpansionTooLarge {
+            line: at.line(),
+            column: at.col() + 1,
+            limit,
         }
     }
 }
 
-/// What the scanner says when flow collections nest past its own counter.
-/// It scans ahead of the events, so on a deep enough `[[[…` it speaks
-/// before the loader has counted to [`MAX_DEPTH`]; it is the same problem.
-const SCANNER_DEPTH_MESSAGE: &str = "recursion limit exceeded";
+/// What the scanner says at the flow collection that would overflow its
+/// `u8` flow level counter (saphyr-parser 0.3). It scans ahead of the
+/// events, so it speaks before the loader would count to [`MAX_DEPTH`].
+const SCANNER_FLOW_DEPTH_MESSAGE: &str = "recursion limit exceeded";
 
 impl From<ScanError> for LoadError {
     fn from(error: ScanError) -> Self {
-        if error.info() == SCANNER_DEPTH_MESSAGE {
-            LoadError::too_deep(*error.marker())
+        if error.info() == SCANNER_FLOW_DEPTH_MESSAGE {
+            LoadError::flow_too_deep(*error.marker())
         } else {
             LoadError::invalid(*error.marker(), error.info().to_owned())
         }

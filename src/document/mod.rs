@@ -2,9 +2,10 @@
 //! tree under the YAML 1.2 core schema.
 //!
 //! The loader drives `saphyr_parser`'s event stream itself (it does not
-//! recurse), so it can cap nesting depth and alias expansion, apply merge
-//! keys and core tags, and keep integers of any size exact — the things a
-//! configuration diff needs that a general YAML loader does not give.
+//! recurse), so it can cap nesting depth and alias expansion (in nodes and
+//! in bytes of text), apply merge keys and core tags, and keep integers of
+//! any size exact — the things a configuration diff needs that a general
+//! YAML loader does not give.
 
 mod builder;
 mod loader;
@@ -13,5 +14,8 @@ mod scalar;
 mod tag;
 mod value;
 
-pub use loader::{LoadError, MAX_ALIAS_NODES, MAX_DEPTH, load, load_documents};
+pub use loader::{
+    ExpansionLimit, LoadError, MAX_ALIAS_BYTES, MAX_ALIAS_NODES, MAX_DEPTH, MAX_FLOW_DEPTH,
+    Nesting, load, load_documents,
+};
 pub use value::{Integer, Key, Mapping, Node, Tagged, Value, ValueType};

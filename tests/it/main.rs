@@ -11,6 +11,7 @@ mod engine;
 mod generator;
 mod history;
 mod hostile_input;
+mod loader_limits;
 mod loader_props;
 mod output;
 mod properties;

@@ -387,14 +387,19 @@ fn billion_laughs_fails_fast() {
         let items = vec![format!("*{previous}"); 9].join(",");
         text.push_str(&format!("{name}: &{name} [{items}]\n"));
     }
-    let (line, _, message) = invalid(&text);
-    assert!(
-        message.contains("alias expansion exceeds 1000000 nodes"),
-        "{message}"
+    // Before g, aliases have added 672,588 nodes; g's first `*f` would add
+    // 597,871 more.
+    assert_eq!(
+        error(&text),
+        LoadError::ExpansionTooLarge {
+            line: 7,
+            column: 8,
+            limit: ExpansionLimit::Nodes(MAX_ALIAS_NODES),
+        }
     );
-    assert!(
-        line >= 6,
-        "fails at an alias of a large anchor, line {line}"
+    assert_eq!(
+        error(&text).to_string(),
+        "alias expansion exceeds the limit of 1000000 nodes at line 7 column 8"
     );
 }
 
@@ -410,9 +415,125 @@ fn alias_budget_is_checked_before_copying() {
     }
     assert!(load(text.as_bytes()).is_ok());
     text.push_str("c10: *a\n");
-    let (line, column, message) = invalid(&text);
-    assert_eq!((line, column), (11, 6));
-    assert!(message.contains("alias expansion exceeds"), "{message}");
+    assert_eq!(
+        error(&text),
+        LoadError::ExpansionTooLarge {
+            line: 11,
+            column: 6,
+            limit: ExpansionLimit::Nodes(MAX_ALIAS_NODES),
+        }
+    );
+}
+
+/// `copies` keys `cN: *a` after an anchor `a` written as `anchored`.
+fn aliased(anchored: &str, copies: usize) -> String {
+    let mut text = format!("a: &a {anchored}\n");
+    for i in 1..=copies {
+        text.push_str(&format!("c{i}: *a\n"));
+    }
+    text
+}
+
+#[test]
+fn alias_text_budget_is_checked_before_copying() {
+    let _heavy = heavy();
+    // Sixteen copies of a 1 MiB string are exactly the budget.
+    let mib = "x".repeat(MAX_ALIAS_BYTES / 16);
+    let text = aliased(&mib, 16);
+    let root = node(&text);
+    assert_eq!(get(&root, "c16").value, string(&mib));
+    // One byte more, through another anchor, is over it.
+    let over = format!("{text}b: &b y\nd: *b\n");
+    assert_eq!(
+        error(&over),
+        LoadError::ExpansionTooLarge {
+            line: 19,
+            column: 4,
+            limit: ExpansionLimit::TextBytes(MAX_ALIAS_BYTES),
+        }
+    );
+    assert_eq!(
+        error(&over).to_string(),
+        "alias expansion exceeds the limit of 16777216 bytes of text at line 19 column 4"
+    );
+    assert_eq!(
+        error(&aliased(&mib, 17)),
+        LoadError::ExpansionTooLarge {
+            line: 18,
+            column: 6,
+            limit: ExpansionLimit::TextBytes(MAX_ALIAS_BYTES),
+        }
+    );
+}
+
+#[test]
+fn aliased_keys_and_tags_count_towards_the_text_budget() {
+    let _heavy = heavy();
+    // An explicit key of 1 MiB - 1 bytes (an implicit one may have 1024) and
+    // a value of two: just over 1 MiB a copy.
+    let key = "k".repeat(MAX_ALIAS_BYTES / 16 - 1);
+    let mapping = format!("{{? {key}: 12}}");
+    assert!(load(aliased(&mapping, 15).as_bytes()).is_ok());
+    assert!(matches!(
+        error(&aliased(&mapping, 16)),
+        LoadError::ExpansionTooLarge {
+            line: 17,
+            limit: ExpansionLimit::TextBytes(_),
+            ..
+        }
+    ));
+    // A kept tag `!ttt…` of 1 MiB on an empty string.
+    let tag = format!("!{} ''", "t".repeat(MAX_ALIAS_BYTES / 16 - 1));
+    assert!(load(aliased(&tag, 16).as_bytes()).is_ok());
+    assert!(matches!(
+        error(&aliased(&tag, 17)),
+        LoadError::ExpansionTooLarge {
+            line: 18,
+            limit: ExpansionLimit::TextBytes(_),
+            ..
+        }
+    ));
+}
+
+#[test]
+fn alias_bomb_of_long_strings_fails_fast() {
+    let _heavy = heavy();
+    // 100 KB of file, 59,049 references to one 100,000-character string:
+    // few nodes, but about 6 GB of text once expanded.
+    let mut text = format!("a: &a \"{}\"\n", "x".repeat(100_000));
+    let mut previous = "a";
+    for name in ["b", "c", "d", "e", "f"] {
+        let items = vec![format!("*{previous}"); 9].join(",");
+        text.push_str(&format!("{name}: &{name} [{items}]\n"));
+        previous = name;
+    }
+    // b adds 900,000 bytes, c 8,100,000; the first `*c` in d would add
+    // 8,100,000 more.
+    assert_eq!(
+        error(&text),
+        LoadError::ExpansionTooLarge {
+            line: 4,
+            column: 8,
+            limit: ExpansionLimit::TextBytes(MAX_ALIAS_BYTES),
+        }
+    );
+}
+
+#[test]
+fn alias_budgets_count_across_documents() {
+    let _heavy = heavy();
+    let mib = "x".repeat(MAX_ALIAS_BYTES / 16);
+    let half = aliased(&mib, 8);
+    let stream = format!("{half}---\n{half}");
+    assert_eq!(load_documents(stream.as_bytes()).unwrap().len(), 2);
+    let over = format!("{stream}---\n{}", aliased("y", 1));
+    assert!(matches!(
+        error(&over),
+        LoadError::ExpansionTooLarge {
+            limit: ExpansionLimit::TextBytes(_),
+            ..
+        }
+    ));
 }
 
 // --- Merge keys -----------------------------------------------------------
@@ -534,6 +655,7 @@ fn nesting_beyond_max_depth_is_too_deep_at_the_start_event() {
             line: 1,
             column: 2 * MAX_DEPTH + 1,
             limit: MAX_DEPTH,
+            nesting: Nesting::Collections,
         }
     );
     assert_eq!(
@@ -542,8 +664,80 @@ fn nesting_beyond_max_depth_is_too_deep_at_the_start_event() {
             line: MAX_DEPTH + 1,
             column: MAX_DEPTH + 1,
             limit: MAX_DEPTH,
+            nesting: Nesting::Collections,
         }
     );
+    assert_eq!(
+        error(&nested_sequences(MAX_DEPTH + 1)).to_string(),
+        "nested deeper than 1000 levels at line 1 column 2001"
+    );
+}
+
+/// `depth` flow sequences nested in one another, around a scalar.
+fn nested_flow(depth: usize) -> String {
+    format!("{}x{}\n", "[".repeat(depth), "]".repeat(depth))
+}
+
+#[test]
+fn flow_nesting_exactly_max_flow_depth_loads() {
+    assert_eq!(
+        depth_of(&node(&nested_flow(MAX_FLOW_DEPTH))),
+        MAX_FLOW_DEPTH
+    );
+    let mappings = format!(
+        "{}x{}\n",
+        "{a: ".repeat(MAX_FLOW_DEPTH),
+        "}".repeat(MAX_FLOW_DEPTH)
+    );
+    assert_eq!(depth_of(&node(&mappings)), MAX_FLOW_DEPTH);
+}
+
+#[test]
+fn flow_nesting_beyond_max_flow_depth_is_too_deep_at_its_bracket() {
+    let flow_too_deep = |line, column| LoadError::TooDeep {
+        line,
+        column,
+        limit: MAX_FLOW_DEPTH,
+        nesting: Nesting::Flow,
+    };
+    assert_eq!(
+        error(&nested_flow(MAX_FLOW_DEPTH + 1)),
+        flow_too_deep(1, 256)
+    );
+    assert_eq!(
+        error(&nested_flow(MAX_FLOW_DEPTH + 1)).to_string(),
+        "flow collections nested deeper than 255 levels at line 1 column 256"
+    );
+    let mappings = "{a: ".repeat(MAX_FLOW_DEPTH + 1);
+    assert_eq!(error(&mappings), flow_too_deep(1, 4 * MAX_FLOW_DEPTH + 1));
+    let mixed = format!("k:\n  - {}", "[{a: ".repeat(200));
+    // Level 256 is the `{` of the 128th `[{a: `, from column 5 on.
+    assert_eq!(error(&mixed), flow_too_deep(2, 5 + 5 * 127 + 1));
+    // Closed collections free their level again.
+    let siblings = format!(
+        "[{}, {}]\n",
+        nested_flow(254).trim_end(),
+        nested_flow(254).trim_end()
+    );
+    assert_eq!(depth_of(&node(&siblings)), MAX_FLOW_DEPTH);
+}
+
+#[test]
+fn flow_levels_count_towards_max_depth() {
+    let _heavy = heavy();
+    let block = MAX_DEPTH - MAX_FLOW_DEPTH;
+    let at_limit = format!("{}{}", "- ".repeat(block), nested_flow(MAX_FLOW_DEPTH));
+    assert_eq!(depth_of(&node(&at_limit)), MAX_DEPTH);
+    let over = format!("{}{}", "- ".repeat(block + 1), nested_flow(MAX_FLOW_DEPTH));
+    assert!(matches!(
+        error(&over),
+        LoadError::TooDeep {
+            line: 1,
+            limit: MAX_DEPTH,
+            nesting: Nesting::Collections,
+            ..
+        }
+    ));
 }
 
 #[test]
