@@ -4,6 +4,8 @@ use std::fmt::{self, Write as _};
 
 use serde::Serialize;
 
+use crate::printers::escape;
+
 /// One step into a document.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
 #[serde(untagged)]
@@ -27,6 +29,7 @@ impl Path {
 }
 
 /// `spec.ports[0].name`, `labels["app.kubernetes.io/name"]`, `(root)`.
+/// Safe for a terminal: a quoted key's control characters are escapes.
 impl fmt::Display for Path {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         if self.0.is_empty() {
@@ -42,8 +45,9 @@ impl fmt::Display for Path {
                     f.write_str(key)?;
                 }
                 Segment::Key(key) => {
-                    let quoted = serde_json::to_string(key).expect("strings serialize");
-                    write!(f, "[{quoted}]")?;
+                    f.write_char('[')?;
+                    escape::write_quoted(key, f)?;
+                    f.write_char(']')?;
                 }
             }
         }
@@ -82,6 +86,12 @@ mod tests {
         assert_eq!(Path(vec![key("1")]).to_string(), r#"["1"]"#);
         assert_eq!(Path(vec![Segment::Index(2)]).to_string(), "[2]");
         assert_eq!(Path::default().to_string(), "(root)");
+    }
+
+    #[test]
+    fn written_keys_never_hold_raw_controls() {
+        let path = Path(vec![key("a\u{1b}[31m\n\u{9b}\u{7f}\u{202e}\"\\")]);
+        assert_eq!(path.to_string(), r#"["a\x1b[31m\n\u{9b}\x7f\u{202e}\"\\"]"#);
     }
 
     #[test]

@@ -4,6 +4,10 @@
 //! its differences one per line (sign, path as people write it, values
 //! shortened to fit, line numbers), then a summary. Identical services are
 //! counted, not listed.
+//!
+//! Everything that comes from the repository or the user goes through
+//! [`terminal_safe`] (paths are safe by their own `Display`), so no name,
+//! key, value or message can act on the terminal or split a line.
 
 use std::io::{self, Write};
 
@@ -11,6 +15,7 @@ use anstyle::{AnsiColor, Style};
 use serde::Deserialize;
 use serde_json::value::RawValue;
 
+use super::escape::{Escaped, terminal_safe};
 use crate::diff::{Difference, Kind, SideValue};
 use crate::document::ValueType;
 use crate::report::{Outcome, Report, ServiceReport, SideReport, Summary};
@@ -72,7 +77,7 @@ pub fn print(
         "{}  →  {}   ({})",
         side_label(&report.left),
         side_label(&report.right),
-        report.file
+        Escaped(&report.file)
     )?;
     writeln!(out)?;
     for service in &report.services {
@@ -83,17 +88,24 @@ pub fn print(
     if let Some(footer) = footer {
         writeln!(
             out,
-            "{}{footer}{}",
+            "{}{}{}",
             palette.dim.render(),
+            Escaped(footer),
             palette.dim.render_reset()
         )?;
     }
     Ok(())
 }
 
+/// `main:implementation_1 (3f2a9c1)`, safe for a terminal.
 pub(super) fn side_label(side: &SideReport) -> String {
     let short = side.commit.get(..7).unwrap_or(&side.commit);
-    format!("{}:{} ({short})", side.rev, side.path)
+    format!(
+        "{}:{} ({})",
+        Escaped(&side.rev),
+        Escaped(&side.path),
+        Escaped(short)
+    )
 }
 
 fn print_service(
@@ -105,7 +117,7 @@ fn print_service(
     let name = format!(
         "{}{}{}",
         p.service.render(),
-        service.service,
+        Escaped(&service.service),
         p.service.render_reset()
     );
     match &service.outcome {
@@ -115,25 +127,27 @@ fn print_service(
             "{name}  {}missing on the left{} (only in {})",
             p.missing.render(),
             p.missing.render_reset(),
-            report.right.path
+            Escaped(&report.right.path)
         ),
         Outcome::MissingRight => writeln!(
             out,
             "{name}  {}missing on the right{} (only in {})",
             p.missing.render(),
             p.missing.render_reset(),
-            report.left.path
+            Escaped(&report.left.path)
         ),
         Outcome::Error(message) => writeln!(
             out,
-            "{name}  {}error{}: {message}",
+            "{name}  {}error{}: {}",
             p.error.render(),
-            p.error.render_reset()
+            p.error.render_reset(),
+            Escaped(message)
         ),
         Outcome::Different(differences) => {
             let count = differences.len();
             let plural = if count == 1 { "" } else { "s" };
             writeln!(out, "{name}  {count} difference{plural}")?;
+            let file = terminal_safe(&report.file);
             let paths: Vec<String> = differences.iter().map(|d| d.path.to_string()).collect();
             let path_width = paths
                 .iter()
@@ -151,7 +165,7 @@ fn print_service(
                     style.render(),
                     style.render_reset(),
                     p.dim.render(),
-                    location(&report.file, difference),
+                    location(&file, difference),
                     p.dim.render_reset(),
                 )?;
             }
@@ -165,7 +179,7 @@ fn print_service(
 fn values_text(difference: &Difference) -> String {
     let show = |v: &Option<SideValue>, with_type: bool| {
         v.as_ref().map(|v| {
-            let text = shorten(&value_text(v), MAX_VALUE_CHARS);
+            let text = shorten(&terminal_safe(&value_text(v)), MAX_VALUE_CHARS);
             if with_type {
                 format!("{text} ({})", v.value_type)
             } else {

@@ -1,6 +1,7 @@
 //! Printers: render a [`Report`] for people or for programs. Both write to
 //! any `Write`, so the command line, tests and a server share them.
 
+pub(crate) mod escape;
 mod human;
 mod json;
 mod runs;
@@ -9,6 +10,7 @@ use std::io::{self, Write};
 
 use crate::report::Report;
 
+pub use escape::{Escaped, terminal_safe};
 pub use runs::print_runs;
 
 /// The output format, chosen in exactly one place: [`print`].

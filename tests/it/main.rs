@@ -22,5 +22,6 @@ mod store_queries;
 mod store_roundtrip;
 mod store_runs;
 mod store_safety;
+mod terminal_safety;
 mod yaml_suite;
 mod yaml_suite_repo;
