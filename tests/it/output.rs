@@ -3,7 +3,7 @@
 //! closed pipe.
 
 use std::io::Read;
-use std::process::{Command, Stdio};
+use std::process::Stdio;
 
 use crate::harness::{TestRepo, run, sample_repo};
 
@@ -78,7 +78,7 @@ fn a_closed_pipe_is_not_an_error() {
     }
     repo.commit("many");
     for format in ["human", "json"] {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_confdiff"))
+        let mut child = crate::harness::confdiff()
             .args(["compare", "--format", format, "a", "b"])
             .current_dir(repo.path())
             .stdout(Stdio::piped())
