@@ -7,6 +7,7 @@ mod harness;
 
 mod cli_errors;
 mod compare;
+mod difference_types;
 mod generator;
 mod history;
 mod loader_props;
