@@ -111,6 +111,16 @@ pub struct ShowArgs {
     /// stdout.
     #[arg(long, value_enum, default_value_t = ColorArg::Auto, value_name = "WHEN")]
     pub color: ColorArg,
+
+    /// Fit each difference line in N characters (paths shortened in the
+    /// middle, values at the end) [default: the terminal's width when
+    /// stdout is a terminal, else values cut at 48 characters].
+    #[arg(long, value_name = "N")]
+    pub width: Option<NonZeroUsize>,
+
+    /// Never shorten values or paths in the human output.
+    #[arg(long)]
+    pub full_values: bool,
 }
 
 /// `confdiff compare`.
@@ -154,6 +164,16 @@ pub struct CompareArgs {
     /// stdout.
     #[arg(long, value_enum, default_value_t = ColorArg::Auto, value_name = "WHEN")]
     pub color: ColorArg,
+
+    /// Fit each difference line in N characters (paths shortened in the
+    /// middle, values at the end) [default: the terminal's width when
+    /// stdout is a terminal, else values cut at 48 characters].
+    #[arg(long, value_name = "N")]
+    pub width: Option<NonZeroUsize>,
+
+    /// Never shorten values or paths in the human output.
+    #[arg(long)]
+    pub full_values: bool,
 
     /// Larger config files are a per-service error.
     #[arg(long, value_name = "BYTES", default_value_t = DEFAULT_MAX_FILE_SIZE)]

@@ -1,6 +1,7 @@
 //! `confdiff compare`.
 
 use std::io::Write;
+use std::num::NonZeroUsize;
 use std::time::{Instant, SystemTime};
 
 use anyhow::Context;
@@ -50,6 +51,11 @@ pub fn run(args: &CompareArgs) -> anyhow::Result<ExitStatus> {
     let print_options = PrintOptions {
         format: args.format.into(),
         color: args.color.resolve(),
+        width: args
+            .width
+            .map(NonZeroUsize::get)
+            .or_else(printers::terminal_width),
+        full_values: args.full_values,
         footer,
     };
     let stdout = std::io::stdout();

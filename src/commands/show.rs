@@ -1,6 +1,7 @@
 //! `confdiff show`.
 
 use std::io::Write;
+use std::num::NonZeroUsize;
 
 use anyhow::Context;
 
@@ -17,6 +18,11 @@ pub fn run(args: &ShowArgs) -> anyhow::Result<ExitStatus> {
     let print_options = PrintOptions {
         format: args.format.into(),
         color: args.color.resolve(),
+        width: args
+            .width
+            .map(NonZeroUsize::get)
+            .or_else(printers::terminal_width),
+        full_values: args.full_values,
         footer: Some(saved_footer(&store, args.run)),
     };
     let stdout = std::io::stdout();

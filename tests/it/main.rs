@@ -24,5 +24,6 @@ mod store_roundtrip;
 mod store_runs;
 mod store_safety;
 mod terminal_safety;
+mod terminal_width;
 mod yaml_suite;
 mod yaml_suite_repo;
