@@ -10,6 +10,7 @@ mod compare;
 mod difference_types;
 mod generator;
 mod history;
+mod key_types;
 mod loader_props;
 mod output;
 mod properties;
