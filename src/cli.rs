@@ -151,6 +151,16 @@ pub struct ShowArgs {
     /// stdout.
     #[arg(long, value_enum, default_value_t = ColorArg::Auto, value_name = "WHEN")]
     pub color: ColorArg,
+
+    /// Fit each difference line in N characters (paths shortened in the
+    /// middle, values at the end) [default: the terminal's width when
+    /// stdout is a terminal, else values cut at 48 characters].
+    #[arg(long, value_name = "N")]
+    pub width: Option<NonZeroUsize>,
+
+    /// Never shorten values or paths in the human output.
+    #[arg(long)]
+    pub full_values: bool,
 }
 
 /// `confdiff compare`.
@@ -195,6 +205,16 @@ pub struct CompareArgs {
     /// stdout.
     #[arg(long, value_enum, default_value_t = ColorArg::Auto, value_name = "WHEN")]
     pub color: ColorArg,
+
+    /// Fit each difference line in N characters (paths shortened in the
+    /// middle, values at the end) [default: the terminal's width when
+    /// stdout is a terminal, else values cut at 48 characters].
+    #[arg(long, value_name = "N")]
+    pub width: Option<NonZeroUsize>,
+
+    /// Never shorten values or paths in the human output.
+    #[arg(long)]
+    pub full_values: bool,
 
     /// Larger config files are a per-service error. A number of bytes,
     /// or with a unit: 512k, 1MiB, 2M, 1G (k, M, G and KiB, MiB, GiB are

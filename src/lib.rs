@@ -65,7 +65,7 @@ mod side;
 mod store;
 
 pub use compare::{CompareOptions, DEFAULT_MAX_FILE_SIZE, ServiceError, SideProblem};
-pub use diff::{Difference, Kind, Path, Segment, SideValue, diff};
+pub use diff::{Difference, Kind, Path, PathFormatError, Segment, SideValue, diff};
 pub use document::{
     ExpansionLimit, Integer, Key, LoadError, MAX_ALIAS_BYTES, MAX_ALIAS_NODES, MAX_DEPTH,
     MAX_FLOW_DEPTH, Mapping, Nesting, Node, Tagged, Value, ValueType, load, load_documents,
@@ -75,7 +75,7 @@ pub use engine::{
     RepositorySource, Silent,
 };
 pub use exit_codes::ExitStatus;
-pub use printers::{Format, PrintOptions, print, print_runs};
+pub use printers::{Escaped, Format, PrintOptions, print, print_runs, terminal_safe};
 pub use remote::Network;
 pub use report::{
     ErrorKind, Outcome, Report, ServiceFailure, ServiceReport, SideReport, Status, Summary,

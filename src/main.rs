@@ -14,7 +14,8 @@ fn main() -> ExitCode {
         Ok(status) => status.into(),
         Err(err) if is_broken_pipe(&err) => ExitStatus::Success.into(),
         Err(err) => {
-            eprintln!("confdiff: {err:#}");
+            // Errors quote what the user and the repository gave.
+            eprintln!("confdiff: {}", confdiff::terminal_safe(&format!("{err:#}")));
             ExitStatus::Failure.into()
         }
     }

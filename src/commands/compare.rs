@@ -1,5 +1,6 @@
 //! `confdiff compare`.
 
+use std::num::NonZeroUsize;
 use std::sync::Arc;
 
 use super::database::open_for_saving;
@@ -37,6 +38,11 @@ pub fn run(args: &CompareArgs) -> anyhow::Result<ExitStatus> {
     let options = PrintOptions {
         format: args.format.into(),
         color: args.color.resolve(),
+        width: args
+            .width
+            .map(NonZeroUsize::get)
+            .or_else(printers::terminal_width),
+        full_values: args.full_values,
         footer,
     };
     to_stdout(|out| printers::print(report, &options, out))?;

@@ -10,6 +10,7 @@ use super::stderr::Stderr;
 use crate::cli::FetchArgs;
 use crate::engine::{Engine, EngineConfig, RemoteAccess};
 use crate::exit_codes::ExitStatus;
+use crate::printers::terminal_safe;
 use crate::remote::{self, MirrorState, MirrorSummary, human_size};
 
 /// Fetches each URL (all of them, even after a failure), or lists.
@@ -44,7 +45,7 @@ pub fn run(args: &FetchArgs) -> anyhow::Result<ExitStatus> {
                     .context("cannot write to stdout")?;
             }
             Err(err) => {
-                eprintln!("confdiff: {err}");
+                eprintln!("confdiff: {}", terminal_safe(&err.to_string()));
                 failed += 1;
             }
         }

@@ -1,5 +1,7 @@
 //! `confdiff show`.
 
+use std::num::NonZeroUsize;
+
 use super::database::open_for_reading;
 use super::{exit_status, saved_footer, to_stdout};
 use crate::cli::ShowArgs;
@@ -20,6 +22,11 @@ pub fn run(args: &ShowArgs) -> anyhow::Result<ExitStatus> {
     let options = PrintOptions {
         format: args.format.into(),
         color: args.color.resolve(),
+        width: args
+            .width
+            .map(NonZeroUsize::get)
+            .or_else(printers::terminal_width),
+        full_values: args.full_values,
         footer: Some(saved_footer(&database, id)),
     };
     to_stdout(|out| printers::print(&report, &options, out))?;

@@ -4,16 +4,19 @@
 use std::io::IsTerminal;
 
 use crate::engine::{Notice, Observer};
+use crate::printers::terminal_safe;
 
 /// Writes each notice as one `confdiff: …` line on stderr.
 pub(super) struct Stderr;
 
 impl Observer for Stderr {
     fn notice(&self, notice: &Notice<'_>) {
+        let text = notice.to_string();
+        let text = terminal_safe(&text);
         if notice.is_warning() {
-            eprintln!("confdiff: warning: {notice}");
+            eprintln!("confdiff: warning: {text}");
         } else {
-            eprintln!("confdiff: {notice}");
+            eprintln!("confdiff: {text}");
         }
     }
 

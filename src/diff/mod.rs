@@ -7,7 +7,7 @@ use serde_json::value::RawValue;
 
 use crate::document::ValueType;
 
-pub use path::{Path, Segment};
+pub use path::{Path, PathFormatError, Segment};
 pub use walk::diff;
 
 /// What happened at a path.

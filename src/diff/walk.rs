@@ -98,7 +98,7 @@ impl<'a> Walk<'a> {
             .path
             .iter()
             .map(|step| match step {
-                Step::Key(key) => Segment::Key(key.plain_form().into_owned()),
+                Step::Key(key) => Segment::key(key.plain_form().into_owned(), key.value_type()),
                 Step::Index(i) => Segment::Index(*i),
             })
             .collect();

@@ -2,22 +2,32 @@
 //!
 //! A header with both sides, then each service that is not identical with
 //! its differences one per line (sign, path as people write it, values
-//! shortened to fit, line numbers), then a summary. Identical services are
+//! shortened to fit, line numbers; see [`fit`]), then a summary. Identical services are
 //! counted, not listed.
+//!
+//! Everything that comes from the repository or the user goes through
+//! [`terminal_safe`] (paths are safe by their own `Display`), so no name,
+//! key, value or message can act on the terminal or split a line.
 
+use std::borrow::Cow;
 use std::io::{self, Write};
 
 use anstyle::{AnsiColor, Style};
 use serde::Deserialize;
 use serde_json::value::RawValue;
 
+use super::PrintOptions;
+use super::escape::{Escaped, terminal_safe};
+use super::fit::{self, Shown};
 use crate::diff::{Difference, Kind, SideValue};
 use crate::document::ValueType;
 use crate::report::{Outcome, Report, ServiceReport, SideReport, Summary};
 
-/// Values longer than this many characters are shortened with `…`.
+/// Without a width, values longer than this many characters are shortened
+/// with `…`.
 const MAX_VALUE_CHARS: usize = 48;
-/// Paths are padded to align the values, up to this width.
+/// Without a width, paths are padded to align the values, up to this
+/// width.
 const MAX_PATH_COLUMN: usize = 40;
 
 /// Styles, all plain when colour is off.
@@ -58,54 +68,57 @@ impl Palette {
     }
 }
 
-/// Writes `report` for people. `footer` is a last line such as where the
-/// run was saved.
-pub fn print(
-    report: &Report,
-    color: bool,
-    footer: Option<&str>,
-    out: &mut dyn Write,
-) -> io::Result<()> {
-    let palette = Palette::new(color);
+/// Writes `report` for people, as `options` say.
+pub fn print(report: &Report, options: &PrintOptions, out: &mut dyn Write) -> io::Result<()> {
+    let palette = Palette::new(options.color);
+    let fit = Fit::new(options);
     writeln!(
         out,
         "{}  →  {}   ({})",
         side_label(&report.left),
         side_label(&report.right),
-        report.file
+        Escaped(&report.file)
     )?;
     writeln!(out)?;
     for service in &report.services {
-        print_service(service, report, &palette, out)?;
+        print_service(service, report, fit, &palette, out)?;
     }
     writeln!(out)?;
     writeln!(out, "{}", summary_line(&report.summary()))?;
-    if let Some(footer) = footer {
+    if let Some(footer) = &options.footer {
         writeln!(
             out,
-            "{}{footer}{}",
+            "{}{}{}",
             palette.dim.render(),
+            Escaped(footer),
             palette.dim.render_reset()
         )?;
     }
     Ok(())
 }
 
+/// `main:implementation_1 (3f2a9c1)`, safe for a terminal.
 pub(super) fn side_label(side: &SideReport) -> String {
     let short = side.commit.get(..7).unwrap_or(&side.commit);
-    format!("{}:{} ({short})", side.rev, side.path)
+    format!(
+        "{}:{} ({})",
+        Escaped(&side.rev),
+        Escaped(&side.path),
+        Escaped(short)
+    )
 }
 
 fn print_service(
     service: &ServiceReport,
     report: &Report,
+    fit: Fit,
     p: &Palette,
     out: &mut dyn Write,
 ) -> io::Result<()> {
     let name = format!(
         "{}{}{}",
         p.service.render(),
-        service.service,
+        Escaped(&service.service),
         p.service.render_reset()
     );
     match &service.outcome {
@@ -115,70 +128,131 @@ fn print_service(
             "{name}  {}missing on the left{} (only in {})",
             p.missing.render(),
             p.missing.render_reset(),
-            report.right.path
+            Escaped(&report.right.path)
         ),
         Outcome::MissingRight => writeln!(
             out,
             "{name}  {}missing on the right{} (only in {})",
             p.missing.render(),
             p.missing.render_reset(),
-            report.left.path
+            Escaped(&report.left.path)
         ),
         Outcome::Error(failure) => writeln!(
             out,
             "{name}  {}error{}: {}",
             p.error.render(),
             p.error.render_reset(),
-            failure.message
+            Escaped(&failure.message)
         ),
         Outcome::Different(differences) => {
             let count = differences.len();
             let plural = if count == 1 { "" } else { "s" };
             writeln!(out, "{name}  {count} difference{plural}")?;
-            let paths: Vec<String> = differences.iter().map(|d| d.path.to_string()).collect();
-            let path_width = paths
-                .iter()
-                .map(|p| p.chars().count())
-                .max()
-                .unwrap_or(0)
-                .min(MAX_PATH_COLUMN);
-            let values: Vec<String> = differences.iter().map(values_text).collect();
-            let value_width = values.iter().map(|v| v.chars().count()).max().unwrap_or(0);
-            for ((difference, path), values) in differences.iter().zip(&paths).zip(&values) {
-                let (style, sign) = p.kind(difference.kind);
-                writeln!(
-                    out,
-                    "  {}{sign} {path:<path_width$}{}  {values:<value_width$}  {}{}{}",
-                    style.render(),
-                    style.render_reset(),
-                    p.dim.render(),
-                    location(&report.file, difference),
-                    p.dim.render_reset(),
-                )?;
-            }
-            Ok(())
+            print_differences(differences, &terminal_safe(&report.file), fit, p, out)
         }
     }
 }
 
-/// `3 → 5`, `"80" (string) → 80 (int)`, or the one value of an added or
-/// removed entry.
-fn values_text(difference: &Difference) -> String {
-    let show = |v: &Option<SideValue>, with_type: bool| {
-        v.as_ref().map(|v| {
-            let text = shorten(&value_text(v), MAX_VALUE_CHARS);
-            if with_type {
-                format!("{text} ({})", v.value_type)
-            } else {
-                text
+/// How much of a path and its values a line may show.
+#[derive(Debug, Clone, Copy)]
+enum Fit {
+    /// No width known: values cut at [`MAX_VALUE_CHARS`] each, paths
+    /// whole; the output of confdiff before widths were known.
+    Fixed,
+    /// Difference lines fit in this many characters.
+    Width(usize),
+    /// Nothing is shortened.
+    Full,
+}
+
+impl Fit {
+    fn new(options: &PrintOptions) -> Self {
+        match (options.full_values, options.width) {
+            (true, _) => Fit::Full,
+            (false, Some(width)) => Fit::Width(width),
+            (false, None) => Fit::Fixed,
+        }
+    }
+}
+
+/// One service's differences, one per line, paths and values aligned.
+fn print_differences(
+    differences: &[Difference],
+    file: &str,
+    fit: Fit,
+    p: &Palette,
+    out: &mut dyn Write,
+) -> io::Result<()> {
+    let longest = |texts: &[String]| texts.iter().map(|t| fit::chars(t)).max().unwrap_or(0);
+    let mut paths: Vec<String> = differences.iter().map(|d| d.path.to_string()).collect();
+    let locations: Vec<String> = differences.iter().map(|d| location(file, d)).collect();
+    let (path_width, values): (usize, Vec<String>) = match fit {
+        Fit::Fixed | Fit::Full => {
+            let per_side = matches!(fit, Fit::Fixed).then_some(MAX_VALUE_CHARS);
+            let values = differences.iter().map(|d| values_text(d, per_side));
+            (longest(&paths).min(MAX_PATH_COLUMN), values.collect())
+        }
+        Fit::Width(width) => {
+            let sides: Vec<[Option<Shown>; 2]> = differences.iter().map(shown_sides).collect();
+            let mut needs = fit::Needs::default();
+            for ((path, [left, right]), location) in paths.iter().zip(&sides).zip(&locations) {
+                needs.add(path, left.as_ref(), right.as_ref(), location);
             }
-        })
+            let columns = fit::Columns::new(width, needs);
+            for path in &mut paths {
+                if let Cow::Owned(short) = fit::shorten_middle(path, columns.path) {
+                    *path = short;
+                }
+            }
+            let values = sides
+                .iter()
+                .map(|[left, right]| fit::values_in(left.as_ref(), right.as_ref(), columns.values));
+            (columns.path, values.collect())
+        }
     };
+    let value_width = longest(&values);
+    for (((difference, path), values), location) in
+        differences.iter().zip(&paths).zip(&values).zip(&locations)
+    {
+        let (style, sign) = p.kind(difference.kind);
+        writeln!(
+            out,
+            "  {}{sign} {path:<path_width$}{}  {values:<value_width$}  {}{location}{}",
+            style.render(),
+            style.render_reset(),
+            p.dim.render(),
+            p.dim.render_reset(),
+        )?;
+    }
+    Ok(())
+}
+
+/// Each side's value as shown, safe for a terminal, with its type name
+/// when the kind is `type_changed`.
+fn shown_sides(difference: &Difference) -> [Option<Shown>; 2] {
     let with_type = difference.kind == Kind::TypeChanged;
-    match (
-        show(&difference.left, with_type),
-        show(&difference.right, with_type),
-    ) {
+    [&difference.left, &difference.right].map(|side| {
+        side.as_ref().map(|v| Shown {
+            text: terminal_safe(&value_text(v)).into_owned(),
+            suffix: if with_type {
+                format!(" ({})", v.value_type)
+            } else {
+                String::new()
+            },
+        })
+    })
+}
+
+/// `3 → 5`, `"80" (string) → 80 (int)`, or the one value of an added or
+/// removed entry; each side's value cut at `per_side` characters if given.
+fn values_text(difference: &Difference, per_side: Option<usize>) -> String {
+    let [left, right] = shown_sides(difference).map(|side| {
+        side.map(|s| match per_side {
+            Some(max) => format!("{}{}", fit::shorten_end(&s.text, max), s.suffix),
+            None => s.text + &s.suffix,
+        })
+    });
+    match (left, right) {
         (Some(left), Some(right)) => format!("{left} → {right}"),
         (Some(one), None) | (None, Some(one)) => one,
         (None, None) => String::new(),
@@ -203,16 +277,6 @@ fn value_text(value: &SideValue) -> String {
         },
         _ => json.to_owned(),
     }
-}
-
-/// Cuts `text` to `max` characters, marking the cut with `…`.
-fn shorten(text: &str, max: usize) -> String {
-    if text.chars().count() <= max {
-        return text.to_owned();
-    }
-    let mut short: String = text.chars().take(max - 1).collect();
-    short.push('…');
-    short
 }
 
 /// `configuration.yml:12`, or `configuration.yml:12 → 14` when the sides'
@@ -248,12 +312,6 @@ pub(super) fn summary_line(s: &Summary) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn shortens_by_characters_not_bytes() {
-        assert_eq!(shorten("ééééé", 3), "éé…");
-        assert_eq!(shorten("abc", 3), "abc");
-    }
 
     #[test]
     fn summary_names_only_what_is_there() {

@@ -66,6 +66,12 @@ struct WireDifference<'a> {
     left_line: Option<u32>,
     #[serde(skip_serializing_if = "Option::is_none")]
     right_line: Option<u32>,
+    // Added to the contract after the fields above, which keep their
+    // order: JSON alone cannot tell `.inf` from `".inf"`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    left_type: Option<&'static str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    right_type: Option<&'static str>,
 }
 
 impl<'a> From<&'a Report> for WireReport<'a> {
@@ -113,5 +119,7 @@ fn difference(difference: &Difference) -> WireDifference<'_> {
         right: difference.right.as_ref().map(|v| &*v.json),
         left_line: difference.left.as_ref().map(|v| v.line),
         right_line: difference.right.as_ref().map(|v| v.line),
+        left_type: difference.left.as_ref().map(|v| v.value_type.name()),
+        right_type: difference.right.as_ref().map(|v| v.value_type.name()),
     }
 }

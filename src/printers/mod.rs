@@ -1,6 +1,8 @@
 //! Printers: render a [`Report`] for people or for programs. Both write to
 //! any `Write`, so the command line, tests and a server share them.
 
+pub(crate) mod escape;
+mod fit;
 mod human;
 mod json;
 mod runs;
@@ -9,6 +11,7 @@ use std::io::{self, Write};
 
 use crate::report::Report;
 
+pub use escape::{Escaped, terminal_safe};
 pub use runs::print_runs;
 
 /// The output format, chosen in exactly one place: [`print`].
@@ -30,12 +33,25 @@ pub struct PrintOptions {
     pub color: bool,
     /// A last line for human output, such as where the run was saved.
     pub footer: Option<String>,
+    /// Fit each difference line of the human output in this many
+    /// characters: paths shortened in the middle, values at the end, line
+    /// numbers never. `None` keeps the fixed layout (values cut at 48
+    /// characters), for output that goes to no terminal.
+    pub width: Option<usize>,
+    /// Never shorten values or paths, whatever the width.
+    pub full_values: bool,
+}
+
+/// The width of the terminal stdout is, or `None` when stdout is not a
+/// terminal: the width the human output fits when no `--width` is given.
+pub fn terminal_width() -> Option<usize> {
+    terminal_size::terminal_size_of(std::io::stdout()).map(|(width, _)| usize::from(width.0))
 }
 
 /// Writes `report` in the chosen format.
 pub fn print(report: &Report, options: &PrintOptions, out: &mut dyn Write) -> io::Result<()> {
     match options.format {
-        Format::Human => human::print(report, options.color, options.footer.as_deref(), out),
+        Format::Human => human::print(report, options, out),
         Format::Json => json::print(report, out),
     }
 }

@@ -5,6 +5,7 @@ use std::io::{self, Write};
 use serde::Serialize;
 
 use super::Format;
+use super::escape::terminal_safe;
 use super::human::{side_label, summary_line};
 use crate::report::{SideReport, Summary};
 use crate::store::RunSummary;
@@ -23,6 +24,8 @@ pub fn print_runs(
     }
 }
 
+/// An aligned table; every cell that comes from the database is safe for
+/// a terminal, so widths are counted on what is shown.
 fn human(runs: &[RunSummary], total: u64, out: &mut dyn Write) -> io::Result<()> {
     if runs.is_empty() {
         return writeln!(out, "no runs saved yet");
@@ -32,8 +35,8 @@ fn human(runs: &[RunSummary], total: u64, out: &mut dyn Write) -> io::Result<()>
         .map(|run| {
             [
                 run.id.to_string(),
-                run.created_at.clone(),
-                run.repository.clone(),
+                terminal_safe(&run.created_at).into_owned(),
+                terminal_safe(&run.repository).into_owned(),
                 side_label(&run.left),
                 side_label(&run.right),
                 summary_line(&run.summary),

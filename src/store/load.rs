@@ -7,7 +7,7 @@ use serde_json::value::RawValue;
 
 use super::{RunSummary, Store, StoreError};
 use crate::compare::kind_of_message;
-use crate::diff::{Difference, Kind, Path, Segment, SideValue};
+use crate::diff::{Difference, Kind, Path, SideValue};
 use crate::document::ValueType;
 use crate::report::{
     ErrorKind, Outcome, Report, ServiceFailure, ServiceReport, SideReport, Status, Summary,
@@ -87,11 +87,17 @@ impl Store {
         let mut differences: HashMap<String, Vec<Difference>> = HashMap::new();
         let mut stmt = self
             .conn
-            .prepare(
+            .prepare(&format!(
                 "SELECT service, path, kind,
-                        left_value, left_type, left_line, right_value, right_type, right_line
+                        left_value, left_type, left_line, right_value, right_type, right_line,
+                        {key_types}
                  FROM differences WHERE run_id = ?1 ORDER BY service, ordinal",
-            )
+                key_types = if self.version >= 2 {
+                    "key_types"
+                } else {
+                    "NULL"
+                },
+            ))
             .map_err(read)?;
         let mut rows = stmt.query([id]).map_err(read)?;
         while let Some(row) = rows.next().map_err(read)? {
@@ -205,16 +211,17 @@ fn unsigned<T: TryFrom<i64>>(row: &Row<'_>, index: usize) -> rusqlite::Result<T>
     T::try_from(value).map_err(|_| rusqlite::Error::IntegralValueOutOfRange(index, value))
 }
 
-/// A difference row (columns 1..=8 of the differences query); the inner
+/// A difference row (columns 1..=9 of the differences query); the inner
 /// error says what is wrong with a row SQLite read fine.
 fn difference(row: &Row<'_>) -> rusqlite::Result<Result<Difference, String>> {
     let path: String = row.get(1)?;
     let kind: String = row.get(2)?;
     let left = side_value(row.get(3)?, row.get(4)?, row.get(5)?);
     let right = side_value(row.get(6)?, row.get(7)?, row.get(8)?);
+    let key_types: Option<String> = row.get(9)?;
     Ok((|| {
         Ok(Difference {
-            path: parse_path(&path)?,
+            path: Path::from_stored(&path, key_types.as_deref()).map_err(|e| e.to_string())?,
             kind: Kind::from_name(&kind).ok_or_else(|| format!("unknown kind '{kind}'"))?,
             left: left?,
             right: right?,
@@ -238,43 +245,4 @@ fn side_value(
             .ok_or_else(|| format!("unknown value type '{value_type}'"))?,
         line,
     }))
-}
-
-/// `["spec","ports",0]` back into a [`Path`]: strings are keys, integers
-/// are indexes.
-fn parse_path(json: &str) -> Result<Path, String> {
-    let bad = || format!("path {json} is not a JSON array of keys and indexes");
-    let items: Vec<serde_json::Value> = serde_json::from_str(json).map_err(|_| bad())?;
-    items
-        .into_iter()
-        .map(|item| match item {
-            serde_json::Value::String(key) => Ok(Segment::Key(key)),
-            serde_json::Value::Number(n) => n
-                .as_u64()
-                .and_then(|n| usize::try_from(n).ok())
-                .map(Segment::Index)
-                .ok_or_else(bad),
-            _ => Err(bad()),
-        })
-        .collect::<Result<_, _>>()
-        .map(Path)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn paths_read_back_as_written() {
-        let path = Path(vec![
-            Segment::Key("spec".into()),
-            Segment::Key("1".into()),
-            Segment::Index(3),
-        ]);
-        assert_eq!(parse_path(&path.to_json()).unwrap(), path);
-        assert_eq!(parse_path("[]").unwrap(), Path::default());
-        assert!(parse_path("[1.5]").is_err());
-        assert!(parse_path("[-1]").is_err());
-        assert!(parse_path("{}").is_err());
-    }
 }

@@ -24,8 +24,8 @@ const INSERT_SERVICE: &str = "
 const INSERT_DIFFERENCE: &str = "
     INSERT INTO differences (
         run_id, service, ordinal, path, display_path, kind,
-        left_value, left_type, left_line, right_value, right_type, right_line
-    ) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)";
+        left_value, left_type, left_line, right_value, right_type, right_line, key_types
+    ) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)";
 
 impl Store {
     /// Saves `report` as a new run and returns its id. The run is written
@@ -106,6 +106,7 @@ fn save(conn: &mut Connection, report: &Report, meta: &RunMeta) -> rusqlite::Res
                     right_value,
                     right_type,
                     right_line,
+                    difference.path.key_types_json(),
                 ])?;
             }
             hooks.pause();

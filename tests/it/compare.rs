@@ -100,12 +100,13 @@ fn every_kind_with_values_and_lines() {
         differences(left, right),
         [
             json!({"path": ["spec", "replicas"], "kind": "changed", "left": 3, "right": 5,
-                   "left_line": 2, "right_line": 2}),
-            json!({"path": ["debug"], "kind": "removed", "left": true, "left_line": 3}),
+                   "left_line": 2, "right_line": 2, "left_type": "int", "right_type": "int"}),
+            json!({"path": ["debug"], "kind": "removed", "left": true, "left_line": 3,
+                   "left_type": "bool"}),
             json!({"path": ["port"], "kind": "type_changed", "left": "80", "right": 80,
-                   "left_line": 4, "right_line": 3}),
+                   "left_line": 4, "right_line": 3, "left_type": "string", "right_type": "int"}),
             json!({"path": ["env", 1], "kind": "added", "right": {"name": "X", "value": "1"},
-                   "right_line": 6}),
+                   "right_line": 6, "right_type": "mapping"}),
         ]
     );
 }

@@ -367,6 +367,7 @@ fn printed(report: &Report, format: Format, footer: Option<String>) -> Vec<u8> {
         format,
         color: true,
         footer,
+        ..PrintOptions::default()
     };
     confdiff::print(report, &options, &mut out).unwrap();
     out
