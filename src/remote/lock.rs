@@ -61,8 +61,9 @@ impl MirrorLock {
 /// Removes what a killed clone or fetch of the mirror at `mirror` left
 /// behind: unfinished clones beside it (`.<name>.clone-*`), git's own
 /// lock files inside it (`packed-refs.lock`, `refs/**/*.lock`, …), which
-/// would otherwise make every later fetch fail, and unfinished packs
-/// (`objects/pack/.tmp*`, git's `tmp_*`), which only take space. Call only
+/// would otherwise make every later fetch fail, unfinished packs
+/// (`objects/pack/.tmp*`, git's `tmp_*`), which only take space, and the
+/// `.keep` file of a pack whose references were never moved. Call only
 /// while holding the mirror's [`MirrorLock`].
 pub fn clear_leftovers(mirror: &Path) -> Result<(), RemoteError> {
     if let (Some(parent), Some(name)) = (mirror.parent(), mirror.file_name())
@@ -99,7 +100,9 @@ fn remove_unfinished_packs(dir: &Path) -> Result<(), RemoteError> {
     for entry in entries.flatten() {
         let name = entry.file_name();
         let name = name.to_string_lossy();
-        if (name.starts_with(".tmp") || name.starts_with("tmp_"))
+        // A `.keep` file only outlives its fetch when the fetch was killed
+        // before moving the references: the pack itself is complete.
+        if (name.starts_with(".tmp") || name.starts_with("tmp_") || name.ends_with(".keep"))
             && entry.file_type().is_ok_and(|t| t.is_file())
         {
             remove_if_present(&entry.path())?;
@@ -177,6 +180,8 @@ mod tests {
             "refs/heads/main",
             "objects/pack/pack-1.pack",
             "objects/pack/.tmpAbC123",
+            "objects/pack/pack-2.pack",
+            "objects/pack/pack-2.keep",
         ] {
             std::fs::write(mirror.join(file), "x").unwrap();
         }
@@ -185,11 +190,13 @@ mod tests {
         assert!(!mirror.join("packed-refs.lock").exists());
         assert!(!mirror.join("refs/heads/release/2.1.lock").exists());
         assert!(!mirror.join("objects/pack/.tmpAbC123").exists());
+        assert!(!mirror.join("objects/pack/pack-2.keep").exists());
         for kept in [
             "HEAD",
             "packed-refs",
             "refs/heads/main",
             "objects/pack/pack-1.pack",
+            "objects/pack/pack-2.pack",
         ] {
             assert!(mirror.join(kept).exists(), "{kept}");
         }
