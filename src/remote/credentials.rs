@@ -70,6 +70,14 @@ impl CredentialSource {
             .collect()
     }
 
+    /// The account this run offers the server: our own, or what git's
+    /// mechanisms answered on an earlier connection.
+    pub fn account(&self) -> Option<Account> {
+        self.own
+            .clone()
+            .or_else(|| self.answered.lock().ok().and_then(|a| a.clone()))
+    }
+
     /// The callback for a connection: our own credentials when we have
     /// some, else what git's configured mechanisms (`fallback`) answered
     /// earlier in this run, else those mechanisms.

@@ -19,6 +19,7 @@ use gix::remote::fetch::Tags;
 use gix::sec::trust::DefaultForLevel;
 
 use super::credentials::CredentialSource;
+use super::diagnose;
 use super::progress::ProgressLine;
 use super::refs::{self, FETCH_REFSPECS};
 use super::url::RemoteUrl;
@@ -49,7 +50,7 @@ pub fn clone(
         .tempdir_in(parent)
         .map_err(|e| format!("cannot create a folder in '{}': {e}", parent.display()))?;
 
-    let credentials = credentials.clone();
+    let authenticator_source = credentials.clone();
     let mut prepare = gix::prepare_clone_bare(url.connect_url().clone(), staging.path())
         .map_err(|e| describe(&e))?
         // gix writes no fetch refspecs for a bare clone; without them a
@@ -61,12 +62,12 @@ pub fn clone(
         })
         .configure_connection(move |connection| {
             let fallback = connection.configured_credentials_for_current_url();
-            connection.set_credentials(credentials.authenticator(fallback));
+            connection.set_credentials(authenticator_source.authenticator(fallback));
             Ok(())
         });
     let (mut repo, outcome) = prepare
         .fetch_only(progress.item("clone"), &NEVER_INTERRUPT)
-        .map_err(|e| describe(&e))?;
+        .map_err(|e| diagnose::explain(&e, url, credentials))?;
     repo.committer_or_set_generic_fallback()
         .map_err(|e| describe(&e))?;
     // The clone wrote the branches and tags; this adds what gix leaves
@@ -121,7 +122,7 @@ pub fn fetch(
                         ..Default::default()
                     },
                 )
-                .map_err(|e| describe(&e))?;
+                .map_err(|e| diagnose::explain(&e, url, credentials))?;
             // Dropping the listing without asking for a pack ends the
             // exchange, as `git fetch` does when it has nothing to ask for.
             Ok(listing.ref_map().remote_refs.clone())
@@ -134,9 +135,9 @@ pub fn fetch(
         let (later, keep) = with_connection(&repo, url, missing, credentials, |connection| {
             let outcome = connection
                 .prepare_fetch(progress.item("fetch"), Default::default())
-                .map_err(|e| describe(&e))?
+                .map_err(|e| diagnose::explain(&e, url, credentials))?
                 .receive(progress.item("receive"), &NEVER_INTERRUPT)
-                .map_err(|e| describe(&e))?;
+                .map_err(|e| diagnose::explain(&e, url, credentials))?;
             let keep = match outcome.status {
                 gix::remote::fetch::Status::Change {
                     write_pack_bundle, ..
@@ -186,7 +187,9 @@ fn with_connection<R>(
         .and_then(|remote| remote.with_refspecs(refspecs, Direction::Fetch))
         .map_err(|e| describe(&e))?
         .with_fetch_tags(Tags::None);
-    let mut connection = remote.connect(Direction::Fetch).map_err(|e| describe(&e))?;
+    let mut connection = remote
+        .connect(Direction::Fetch)
+        .map_err(|e| diagnose::explain(&e, url, credentials))?;
     let fallback = connection.configured_credentials_for_current_url();
     connection.set_credentials(credentials.authenticator(fallback));
     f(connection)

@@ -14,7 +14,9 @@ use std::process::{Command, Output, Stdio};
 use crate::common::TestRepo;
 
 #[allow(unused_imports)] // each test file uses some of them
-pub use servers::{GitDaemon, HttpServer, StallingProxy, TestCertificates};
+pub use servers::{
+    GitDaemon, HttpServer, Refusal, RefusingServer, StallingProxy, TestCertificates,
+};
 
 /// Runs git in `dir`, panicking with its stderr if it fails.
 pub fn git(dir: &Path, args: &[&str]) -> String {
@@ -215,4 +217,25 @@ pub fn contains(haystack: &[u8], needle: &str) -> bool {
     haystack
         .windows(needle.len())
         .any(|w| w == needle.as_bytes())
+}
+
+/// Every file and folder under `dir`, relative to it, sorted: what a test
+/// expects to be empty after a failed first clone.
+pub fn tree(dir: &Path) -> Vec<String> {
+    let mut entries = Vec::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(folder) = stack.pop() {
+        let Ok(read) = std::fs::read_dir(&folder) else {
+            continue;
+        };
+        for entry in read.flatten() {
+            let path = entry.path();
+            entries.push(path.strip_prefix(dir).unwrap().display().to_string());
+            if entry.file_type().unwrap().is_dir() {
+                stack.push(path);
+            }
+        }
+    }
+    entries.sort();
+    entries
 }
