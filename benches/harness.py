@@ -11,6 +11,8 @@ Subcommands:
   blobs     list the blob ids `confdiff compare` must read for two sides
   check     compare a summary (confdiff JSON or pyyaml_compare's last line)
             with the expected counts
+  tags      print a `git fast-import` stream of N annotated tags over the
+            commit ids read from stdin
   freeport  print a free TCP port on 127.0.0.1
   waitport  wait until 127.0.0.1:PORT accepts connections
   report    print the Markdown table and write BENCHMARKS.md
@@ -221,6 +223,20 @@ def check(args):
     print(f"  {args.what}: counts as expected {expected}", file=sys.stderr)
 
 
+def tags(args):
+    """Annotated tags bench/00000, bench/00001, ... spread round robin
+    over the commits listed on stdin, as a fast-import stream."""
+    commits = [line.strip() for line in sys.stdin if line.strip()]
+    if not commits:
+        sys.exit("tags: no commit ids on stdin")
+    out = sys.stdout
+    for i in range(args.count):
+        message = f"bench tag {i}\n"
+        out.write(f"tag bench/{i:05d}\nfrom {commits[i % len(commits)]}\n"
+                  f"tagger Bench <bench@example.com> {1700000000 + i} +0000\n"
+                  f"data {len(message.encode())}\n{message}\n")
+
+
 def freeport(_args):
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -354,6 +370,13 @@ def targets(rows, ctx):
         peak = max(rss) / 1024
         out.append(f"| {big:,} services: peak RSS | < 150 MB | {peak:.1f} MB "
                    f"| {verdict(peak < 150)} |")
+    ours, git = r.ms("remote-tags-fetch"), r.ms("remote-tags-git")
+    if ours is not None and git:
+        ratio = ours / git
+        out.append(f"| A fetch with nothing new, many annotated tags: about git's cost "
+                   f"(`git fetch --prune --prune-tags`) | ≤ 2× git | {ratio:.2f}× "
+                   f"({fmt_ms(ours)} vs {fmt_ms(git)}) "
+                   f"| {verdict(ratio <= 2, r.row('remote-tags-fetch'), r.row('remote-tags-git'))} |")
     fetch, local = r.ms("remote-fetch"), r.ms("remote-offline")
     if fetch is not None and local is not None:
         added = fetch - local
@@ -525,6 +548,10 @@ def main():
     p.add_argument("--actual", required=True)
     p.add_argument("--last-line", action="store_true", help="actual counts are its last line")
     p.set_defaults(run=check)
+
+    p = sub.add_parser("tags")
+    p.add_argument("--count", type=int, required=True)
+    p.set_defaults(run=tags)
 
     p = sub.add_parser("freeport")
     p.set_defaults(run=freeport)

@@ -36,14 +36,14 @@ if [ "$MODE" = quick ]; then
     SIZES=(20 40 60 80); PYTHON_SIZES=(20 60)
     SEED_SIZE=20; SCALE_SIZE=60; RSS_SIZE=80
     RUNS=2; WARMUP=1
-    HIST_SERVICES=30; HIST_COMMITS=20; TAG_EVERY=5
+    HIST_SERVICES=30; HIST_COMMITS=20; TAG_EVERY=5; FETCH_TAGS=50
     PROFILE=dev; CARGO_PROFILE=()
     WORK=$(mktemp -d "${TMPDIR:-/tmp}/confdiff-bench.XXXXXX")
 else
     SIZES=(150 1000 10000 20000); PYTHON_SIZES=(150 1000 10000)
     SEED_SIZE=150; SCALE_SIZE=10000; RSS_SIZE=20000
     RUNS=5; WARMUP=1
-    HIST_SERVICES=2000; HIST_COMMITS=300; TAG_EVERY=25
+    HIST_SERVICES=2000; HIST_COMMITS=300; TAG_EVERY=25; FETCH_TAGS=3000
     PROFILE=release; CARGO_PROFILE=(--release)
     WORK=${BENCH_DIR:-$ROOT/target/bench}
     rm -rf "$WORK"
@@ -171,6 +171,7 @@ done
 for n in "${PYTHON_SIZES[@]}"; do EXPECTED_STEPS+=("python-libyaml-$n" "python-$n"); done
 EXPECTED_STEPS+=("compare-json-$SCALE_SIZE" "jobs1-$SCALE_SIZE" "jobs2-$SCALE_SIZE")
 EXPECTED_STEPS+=(history-span history-full remote-clone remote-fetch remote-offline)
+EXPECTED_STEPS+=(remote-tags-fetch remote-tags-git)
 
 # --------------------------------------------------------------------------
 for n in "${SIZES[@]}"; do
@@ -319,6 +320,39 @@ if [ $HAS_REMOTE = 1 ]; then
         skip --id remote-offline --label "confdiff, remote, --offline" --services "$HIST_SERVICES" \
             --reason "this confdiff has no --offline, so the fetch's own cost cannot be isolated"
     fi
+
+    say "remote: a fetch with nothing new, $FETCH_TAGS annotated tags"
+    # The history repository with FETCH_TAGS more annotated tags, spread
+    # over its commits, served by the same daemon. What a fetch with
+    # nothing new costs grows with the number of references, and real
+    # repositories have thousands of tags.
+    tagged=$served/tagged.git
+    git clone -q --bare "$repo" "$tagged"
+    git -C "$tagged" rev-list --all \
+        | "${HARNESS[@]}" tags --count "$FETCH_TAGS" \
+        | git -C "$tagged" fast-import --quiet
+    git -C "$tagged" pack-refs --all
+    tagged_url=git://127.0.0.1:$port/tagged.git
+    tag_cache=$WORK/mirrors-tagged
+    git_mirror=$WORK/git-mirror.git
+    CONFDIFF_CACHE=$tag_cache "$BIN" fetch "$tagged_url" > /dev/null
+    git clone -q --mirror "$tagged_url" "$git_mirror"
+    served_refs=$(git -C "$tagged" show-ref | wc -l)
+    for mirror in "$tag_cache/repos/127.0.0.1_$port/tagged.git" "$git_mirror"; do
+        [ "$(git -C "$mirror" show-ref --heads --tags | wc -l)" = "$served_refs" ] \
+            || die "the mirror $mirror does not hold the $served_refs references served"
+    done
+    echo "  both mirrors hold the $served_refs references served" >&2
+    measure --id remote-tags-fetch \
+        --label "confdiff fetch, nothing new, $FETCH_TAGS annotated tags" \
+        --services "$HIST_SERVICES" --warmup "$WARMUP" --note "$served_refs references" \
+        --env "CONFDIFF_CACHE=$tag_cache" -- "$BIN" fetch "$tagged_url"
+    measure --id remote-tags-git \
+        --label "git fetch --prune --prune-tags in a bare mirror, nothing new, $FETCH_TAGS annotated tags" \
+        --services "$HIST_SERVICES" --warmup "$WARMUP" --note "$served_refs references" \
+        -- git -C "$git_mirror" fetch --quiet --prune --prune-tags
+    note "Fetch with $FETCH_TAGS tags: the history repository with $FETCH_TAGS more annotated tags spread over its commits (\`git pack-refs --all\` after), served by the same git daemon; confdiff's mirror and git's (\`git clone --mirror\`) were made before the rows, and both must hold every served reference. Each run finds nothing new."
+
     kill "$DAEMON_PID" 2>/dev/null || true
     wait "$DAEMON_PID" 2>/dev/null || true
     DAEMON_PID=
@@ -331,6 +365,11 @@ else
         --services "$HIST_SERVICES" --reason "$reason"
     skip --id remote-offline --label "confdiff, remote, --offline" --services "$HIST_SERVICES" \
         --reason "$reason"
+    skip --id remote-tags-fetch --label "confdiff fetch, nothing new, $FETCH_TAGS annotated tags" \
+        --services "$HIST_SERVICES" --reason "$reason"
+    skip --id remote-tags-git \
+        --label "git fetch --prune --prune-tags in a bare mirror, nothing new, $FETCH_TAGS annotated tags" \
+        --services "$HIST_SERVICES" --reason "$reason"
 fi
 
 # --------------------------------------------------------------------------

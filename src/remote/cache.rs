@@ -66,14 +66,19 @@ impl Cache {
         &self.root
     }
 
+    /// The folder that holds every mirror (and their lock files).
+    pub(crate) fn repos_dir(&self) -> PathBuf {
+        self.root.join(REPOS_DIR)
+    }
+
     /// Where the mirror of `url` lives (whether or not it exists yet).
     pub fn mirror_path(&self, url: &RemoteUrl) -> Result<PathBuf, RemoteError> {
-        Ok(self.root.join(REPOS_DIR).join(url.cache_key()?))
+        Ok(self.repos_dir().join(url.cache_key()?))
     }
 
     /// Every mirror in the cache, sorted by path. A missing cache is empty.
     pub fn list(&self) -> Result<Vec<MirrorSummary>, RemoteError> {
-        let repos = self.root.join(REPOS_DIR);
+        let repos = self.repos_dir();
         let mut mirrors = Vec::new();
         if repos.is_dir() {
             collect_mirrors(&repos, &mut mirrors)?;

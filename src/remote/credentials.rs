@@ -7,6 +7,8 @@
 //! Secrets live only in memory, inside the callback handed to the
 //! connection: never in the URL gix connects to, so never in its messages.
 
+use std::sync::{Arc, Mutex};
+
 use gix::credentials::helper::{Action, NextAction};
 use gix::credentials::protocol::Outcome;
 use gix::remote::AuthenticateFn;
@@ -27,6 +29,10 @@ const TOKEN_USER: &str = "x-access-token";
 #[derive(Clone)]
 pub struct CredentialSource {
     own: Option<Account>,
+    /// What git's mechanisms answered on this run's first connection, so
+    /// that a second one (a fetch that needs a pack) does not prompt again.
+    /// Shared by the clones of this source; never written anywhere.
+    answered: Arc<Mutex<Option<Account>>>,
 }
 
 impl CredentialSource {
@@ -47,22 +53,37 @@ impl CredentialSource {
             }),
             _ => None,
         };
-        CredentialSource { own }
+        CredentialSource {
+            own,
+            answered: Arc::default(),
+        }
     }
 
     /// The secrets to scrub from any message, should a library echo one.
     pub fn secrets(&self) -> Vec<String> {
+        let answered = self.answered.lock().map(|a| a.clone()).unwrap_or_default();
         self.own
             .iter()
-            .flat_map(|a| [a.password.clone()])
+            .chain(answered.as_ref())
+            .map(|a| a.password.clone())
             .filter(|s| !s.is_empty())
             .collect()
     }
 
+    /// The account this run offers the server: our own, or what git's
+    /// mechanisms answered on an earlier connection.
+    pub fn account(&self) -> Option<Account> {
+        self.own
+            .clone()
+            .or_else(|| self.answered.lock().ok().and_then(|a| a.clone()))
+    }
+
     /// The callback for a connection: our own credentials when we have
-    /// some, else git's configured mechanisms (`fallback`).
+    /// some, else what git's configured mechanisms (`fallback`) answered
+    /// earlier in this run, else those mechanisms.
     pub fn authenticator(&self, mut fallback: AuthenticateFn<'static>) -> AuthenticateFn<'static> {
         let own = self.own.clone();
+        let answered = Arc::clone(&self.answered);
         Box::new(move |action: Action| match (&own, action) {
             (Some(account), Action::Get(context)) => Ok(Some(Outcome {
                 identity: account.clone(),
@@ -70,7 +91,29 @@ impl CredentialSource {
             })),
             // Our own credentials are not git's to store or erase.
             (Some(_), Action::Store(_) | Action::Erase(_)) => Ok(None),
-            (None, action) => fallback(action),
+            (None, Action::Get(context)) => {
+                let earlier = answered.lock().ok().and_then(|a| a.clone());
+                if let Some(account) = earlier {
+                    return Ok(Some(Outcome {
+                        identity: account,
+                        next: NextAction::from(context),
+                    }));
+                }
+                let outcome = fallback(Action::Get(context))?;
+                if let (Some(outcome), Ok(mut answered)) = (&outcome, answered.lock()) {
+                    *answered = Some(outcome.identity.clone());
+                }
+                Ok(outcome)
+            }
+            (None, action) => {
+                // Rejected credentials are not offered again.
+                if matches!(action, Action::Erase(_))
+                    && let Ok(mut answered) = answered.lock()
+                {
+                    *answered = None;
+                }
+                fallback(action)
+            }
         })
     }
 }
@@ -133,6 +176,37 @@ mod tests {
         let source = CredentialSource::new(&url("https://example.com/x.git"), Some(String::new()));
         assert_eq!(get(&source), None);
         assert!(source.secrets().is_empty());
+    }
+
+    #[test]
+    fn what_git_answered_once_is_offered_to_the_next_connection_without_asking_again() {
+        let source = CredentialSource::new(&url("https://example.com/x.git"), None);
+        let asked = Arc::new(Mutex::new(0));
+        let fallback = |asked: Arc<Mutex<i32>>| -> AuthenticateFn<'static> {
+            Box::new(move |action| match action {
+                Action::Get(context) => {
+                    *asked.lock().unwrap() += 1;
+                    Ok(Some(Outcome {
+                        identity: Account {
+                            username: "bob".into(),
+                            password: "typed-once".into(),
+                            oauth_refresh_token: None,
+                        },
+                        next: NextAction::from(context),
+                    }))
+                }
+                _ => Ok(None),
+            })
+        };
+        for _ in 0..2 {
+            let mut authenticate = source.authenticator(fallback(Arc::clone(&asked)));
+            let outcome = authenticate(Action::get_for_url("https://example.com/x.git"))
+                .unwrap()
+                .unwrap();
+            assert_eq!(outcome.identity.password, "typed-once");
+        }
+        assert_eq!(*asked.lock().unwrap(), 1, "asked once for two connections");
+        assert_eq!(source.secrets(), ["typed-once"]);
     }
 
     #[test]

@@ -13,11 +13,13 @@
 use std::path::Path;
 use std::sync::atomic::AtomicBool;
 
+use gix::bstr::{BString, ByteSlice};
 use gix::remote::Direction;
 use gix::remote::fetch::Tags;
 use gix::sec::trust::DefaultForLevel;
 
 use super::credentials::CredentialSource;
+use super::diagnose;
 use super::progress::ProgressLine;
 use super::refs::{self, FETCH_REFSPECS};
 use super::url::RemoteUrl;
@@ -48,7 +50,7 @@ pub fn clone(
         .tempdir_in(parent)
         .map_err(|e| format!("cannot create a folder in '{}': {e}", parent.display()))?;
 
-    let credentials = credentials.clone();
+    let authenticator_source = credentials.clone();
     let mut prepare = gix::prepare_clone_bare(url.connect_url().clone(), staging.path())
         .map_err(|e| describe(&e))?
         // gix writes no fetch refspecs for a bare clone; without them a
@@ -60,12 +62,17 @@ pub fn clone(
         })
         .configure_connection(move |connection| {
             let fallback = connection.configured_credentials_for_current_url();
-            connection.set_credentials(credentials.authenticator(fallback));
+            connection.set_credentials(authenticator_source.authenticator(fallback));
             Ok(())
         });
-    let (repo, _outcome) = prepare
+    let (mut repo, outcome) = prepare
         .fetch_only(progress.item("clone"), &NEVER_INTERRUPT)
+        .map_err(|e| diagnose::explain(&e, url, credentials))?;
+    repo.committer_or_set_generic_fallback()
         .map_err(|e| describe(&e))?;
+    // The clone wrote the branches and tags; this adds what gix leaves
+    // out (`origin/HEAD`), so that the first fetch has nothing to write.
+    refs::update(&repo, &outcome.ref_map.remote_refs).map_err(|e| describe(&e))?;
     drop(repo);
     drop(prepare);
     store_display_url(staging.path(), url)?;
@@ -78,7 +85,17 @@ pub fn clone(
 }
 
 /// Fetches every branch and tag of `url` into the mirror at `mirror`,
-/// then prunes what the remote deleted and follows its default branch.
+/// then moves, adds and prunes references to match the remote and follows
+/// its default branch (see [`refs::update`]). References that did not
+/// move are not written.
+///
+/// The first connection only lists the remote's references. When the
+/// mirror has all their objects (a fetch with nothing new, or references
+/// moved to known commits) that is the only one. Otherwise a second
+/// connection asks by name for the references whose objects are missing,
+/// with refspecs that have no destination, so gix writes the pack and no
+/// reference. (gix's own reference update writes every mapped reference,
+/// moved or not: seconds with thousands of tags.)
 pub fn fetch(
     url: &RemoteUrl,
     mirror: &Path,
@@ -88,33 +105,103 @@ pub fn fetch(
     let mut repo = open(mirror)?;
     repo.committer_or_set_generic_fallback()
         .map_err(|e| describe(&e))?;
-    // The URL given this time, not the one in the mirror's config: the same
-    // mirror serves `git@host:org/repo.git` and `https://host/org/repo`.
-    let remote = repo
-        .remote_at(url.connect_url().clone())
-        .and_then(|remote| remote.with_refspecs(FETCH_REFSPECS, Direction::Fetch))
-        .map_err(|e| describe(&e))?
-        .with_fetch_tags(Tags::All);
-    let mut connection = remote.connect(Direction::Fetch).map_err(|e| describe(&e))?;
-    let fallback = connection.configured_credentials_for_current_url();
-    connection.set_credentials(credentials.authenticator(fallback));
     let head = gix::refspec::parse("HEAD".into(), gix::refspec::parse::Operation::Fetch)
         .map_err(|e| describe(&e))?
         .to_owned();
-    let options = gix::remote::ref_map::Options {
-        extra_refspecs: vec![head],
-        ..Default::default()
-    };
-    let outcome = connection
-        .prepare_fetch(progress.item("fetch"), options)
-        .map_err(|e| describe(&e))?
-        .with_write_packed_refs_only(true)
-        .receive(progress.item("receive"), &NEVER_INTERRUPT)
-        .map_err(|e| describe(&e))?;
-    refs::prune(&repo, &outcome.ref_map).map_err(|e| describe(&e))?;
-    refs::follow_remote_head(&repo, &outcome.ref_map).map_err(|e| describe(&e))?;
+    let mut advertised = with_connection(
+        &repo,
+        url,
+        FETCH_REFSPECS.map(BString::from),
+        credentials,
+        |connection| {
+            let listing = connection
+                .prepare_fetch(
+                    progress.item("fetch"),
+                    gix::remote::ref_map::Options {
+                        extra_refspecs: vec![head],
+                        ..Default::default()
+                    },
+                )
+                .map_err(|e| diagnose::explain(&e, url, credentials))?;
+            // Dropping the listing without asking for a pack ends the
+            // exchange, as `git fetch` does when it has nothing to ask for.
+            Ok(listing.ref_map().remote_refs.clone())
+        },
+    )?;
+
+    let missing = refs::missing_objects(&repo, &advertised);
+    let mut keep_file = None;
+    if !missing.is_empty() {
+        let (later, keep) = with_connection(&repo, url, missing, credentials, |connection| {
+            let outcome = connection
+                .prepare_fetch(progress.item("fetch"), Default::default())
+                .map_err(|e| diagnose::explain(&e, url, credentials))?
+                .receive(progress.item("receive"), &NEVER_INTERRUPT)
+                .map_err(|e| diagnose::explain(&e, url, credentials))?;
+            let keep = match outcome.status {
+                gix::remote::fetch::Status::Change {
+                    write_pack_bundle, ..
+                } => write_pack_bundle.keep_path,
+                gix::remote::fetch::Status::NoPackReceived { .. } => None,
+            };
+            Ok((outcome.ref_map.remote_refs, keep))
+        })?;
+        refs::merge_advertised(&mut advertised, &later);
+        keep_file = keep;
+    }
+    refs::update(&repo, &advertised).map_err(|e| describe(&e))?;
+    // gix keeps a new pack's `.keep` file when it moved no reference
+    // itself; the references now hold the pack's objects.
+    if let Some(keep) = keep_file {
+        match std::fs::remove_file(&keep) {
+            Err(e) if e.kind() != std::io::ErrorKind::NotFound => {
+                return Err(format!("cannot remove '{}': {e}", keep.display()));
+            }
+            _ => {}
+        }
+    }
     Ok(())
 }
+
+/// Runs `f` on a fetch connection to `url` (the URL given this time, not
+/// the one in the mirror's config: the same mirror serves
+/// `git@host:org/repo.git` and `https://host/org/repo`) with `refspecs`
+/// and no implied tag refspec, the server's credential requests answered
+/// from `credentials`.
+fn with_connection<R>(
+    repo: &gix::Repository,
+    url: &RemoteUrl,
+    refspecs: impl IntoIterator<Item = BString>,
+    credentials: &CredentialSource,
+    f: impl FnOnce(Connection<'_, '_, '_>) -> Result<R, String>,
+) -> Result<R, String> {
+    // A name the refspec parser refuses cannot be stored here either.
+    let refspecs: Vec<BString> = refspecs
+        .into_iter()
+        .filter(|spec| {
+            gix::refspec::parse(spec.as_bstr(), gix::refspec::parse::Operation::Fetch).is_ok()
+        })
+        .collect();
+    let remote = repo
+        .remote_at(url.connect_url().clone())
+        .and_then(|remote| remote.with_refspecs(refspecs, Direction::Fetch))
+        .map_err(|e| describe(&e))?
+        .with_fetch_tags(Tags::None);
+    let mut connection = remote
+        .connect(Direction::Fetch)
+        .map_err(|e| diagnose::explain(&e, url, credentials))?;
+    let fallback = connection.configured_credentials_for_current_url();
+    connection.set_credentials(credentials.authenticator(fallback));
+    f(connection)
+}
+
+/// A blocking fetch connection as gix makes it.
+type Connection<'remote, 'auth, 'repo> = gix::remote::Connection<
+    'remote,
+    'auth,
+    'repo,
+    Box<dyn gix::protocol::transport::client::blocking_io::Transport + Send>,
+>;
 
 /// Opens a mirror for fetching, with the user's and the installation's git
 /// configuration, which hold credential helpers, proxies and url rewrites.

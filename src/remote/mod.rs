@@ -6,6 +6,7 @@
 
 mod cache;
 mod credentials;
+mod diagnose;
 mod lock;
 mod mirror;
 mod progress;
@@ -195,19 +196,22 @@ pub fn sync(url: &RemoteUrl, cache: &Cache, options: &SyncOptions) -> Result<Mir
         Network::Online { require_fresh } => require_fresh,
     };
 
-    let _lock = MirrorLock::acquire(&path, options.on_wait)?;
+    let lock = MirrorLock::acquire(&path, options.on_wait)?;
     lock::clear_leftovers(&path)?;
     let credentials = CredentialSource::new(url, options.token.clone());
     let progress = ProgressLine::start(options.progress);
     let scrub = |message: String| scrub_secrets(message, &credentials.secrets());
 
     if !path.exists() {
-        mirror::clone(url, &path, &credentials, &progress).map_err(|message| {
-            RemoteError::Clone {
+        if let Err(message) = mirror::clone(url, &path, &credentials, &progress) {
+            // Nothing of a failed first clone stays in the cache: not the
+            // lock file, not the folders made for it.
+            lock.remove(&cache.repos_dir());
+            return Err(RemoteError::Clone {
                 url: url.display().to_owned(),
                 message: scrub(message),
-            }
-        })?;
+            });
+        }
         drop(progress);
         record_fetch(&path, url)?;
         return Ok(mirror(MirrorState::Cloned));

@@ -142,7 +142,6 @@ impl RemoteUrl {
     }
 
     /// The URL scheme (`https`, `ssh`, …).
-    #[cfg(test)]
     pub fn scheme(&self) -> &str {
         self.connect.scheme.as_str()
     }

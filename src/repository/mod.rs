@@ -2,6 +2,7 @@
 //! tree of a directory at a commit. Nothing is checked out; every read goes
 //! to the object database.
 
+mod diagnose;
 mod services;
 
 use std::path::{Path, PathBuf};
@@ -38,6 +39,13 @@ pub enum RepositoryError {
         /// What git reported.
         message: String,
     },
+    /// The repository stores SHA-256 object ids; gix is built for SHA-1.
+    #[error("cannot read repository '{path}': SHA-256 repositories are not supported")]
+    Sha256 {
+        /// The repository as given, or the one found from the current
+        /// directory.
+        path: PathBuf,
+    },
     /// No `--repo` and no repository around the current directory.
     #[error("no git repository in '{dir}' or any folder above it; pass --repo PATH")]
     NotDiscovered {
@@ -51,6 +59,14 @@ pub enum RepositoryError {
         rev: String,
         /// What git reported.
         message: String,
+    },
+    /// A revision that needs history a shallow clone does not have.
+    #[error(
+        "unknown revision '{rev}': the repository is shallow and does not have that commit; fetch more history (git fetch --unshallow)"
+    )]
+    Shallow {
+        /// The revision as given.
+        rev: String,
     },
     /// A revision that resolves to something other than a commit.
     #[error("revision '{rev}' does not name a commit: {message}")]
@@ -94,6 +110,21 @@ pub enum RepositoryError {
         file: String,
         /// What the folders hold instead.
         hint: String,
+    },
+    /// DIR is, or is inside, a submodule: its files are in another
+    /// repository.
+    #[error(
+        "directory '{path}' at {rev} ({commit}): '{submodule}' is a submodule, and confdiff cannot read inside submodules (run it in the submodule's own repository)"
+    )]
+    InSubmodule {
+        /// The directory as given.
+        path: String,
+        /// The submodule's path in the tree.
+        submodule: String,
+        /// The revision as given.
+        rev: String,
+        /// The commit it resolved to.
+        commit: ObjectId,
     },
     /// An object that should be there cannot be read.
     #[error("cannot read {what} {id}: {message}")]
@@ -158,9 +189,15 @@ impl Repository {
             Ok(_) => {}
         }
         let options = gix::open::Options::isolated().config_overrides(OPEN_OVERRIDES);
-        let repo = gix::open_opts(path, options).map_err(|e| RepositoryError::Open {
-            path: path.into(),
-            message: describe(&e),
+        let repo = gix::open_opts(path, options).map_err(|e| {
+            if diagnose::uses_sha256(&diagnose::git_dir_of(path)) {
+                RepositoryError::Sha256 { path: path.into() }
+            } else {
+                RepositoryError::Open {
+                    path: path.into(),
+                    message: describe(&e),
+                }
+            }
         })?;
         // Reading objects must not depend on the object database being
         // checked out: a clean error now beats a confusing one later.
@@ -178,7 +215,10 @@ impl Repository {
 
     fn discover() -> Result<Self, RepositoryError> {
         let cwd = std::env::current_dir().unwrap_or_else(|_| PathBuf::from("."));
-        let found = gix::discover(&cwd).map_err(|_| RepositoryError::NotDiscovered { dir: cwd })?;
+        let found = match gix::discover(&cwd) {
+            Ok(found) => found,
+            Err(error) => return Err(Self::why_not_discovered(cwd, &error)),
+        };
         let top = found
             .workdir()
             .unwrap_or_else(|| found.git_dir())
@@ -186,6 +226,25 @@ impl Repository {
         let git_dir = found.git_dir().to_path_buf();
         drop(found);
         Self::open_at(&git_dir, top.display().to_string())
+    }
+
+    /// The error for a failed discovery from `cwd`: a repository that is
+    /// there but cannot be opened is named with the reason, so that a
+    /// SHA-256 or broken repository is not reported as no repository.
+    fn why_not_discovered(cwd: PathBuf, error: &gix::Error) -> RepositoryError {
+        let Ok((found, _trust)) = gix::discover::upwards(&cwd) else {
+            return RepositoryError::NotDiscovered { dir: cwd };
+        };
+        let (git_dir, work_tree) = found.into_repository_and_work_tree_directories();
+        let path = work_tree.unwrap_or_else(|| git_dir.clone());
+        if diagnose::uses_sha256(&git_dir) {
+            RepositoryError::Sha256 { path }
+        } else {
+            RepositoryError::Open {
+                path,
+                message: describe(error),
+            }
+        }
     }
 
     /// How the repository is named in reports: the path or URL as the user
@@ -203,19 +262,35 @@ impl Repository {
     /// Resolves `spec` to a commit and the tree of its directory.
     pub fn resolve(&self, spec: &SideSpec) -> Result<ResolvedSide, RepositoryError> {
         let repo = self.local();
+        let shallow = || repo.is_shallow().unwrap_or(false);
         let id = repo.rev_parse_single(spec.rev.as_str()).map_err(|e| {
-            RepositoryError::UnknownRevision {
-                rev: spec.rev.clone(),
-                message: describe(&e),
+            if shallow() && diagnose::needs_missing_history(&repo, &spec.rev) {
+                RepositoryError::Shallow {
+                    rev: spec.rev.clone(),
+                }
+            } else {
+                RepositoryError::UnknownRevision {
+                    rev: spec.rev.clone(),
+                    message: describe(&e),
+                }
             }
         })?;
-        let commit = id
-            .object()
-            .and_then(|object| object.peel_to_commit())
-            .map_err(|e| RepositoryError::NotACommit {
-                rev: spec.rev.clone(),
-                message: describe(&e),
-            })?;
+        let not_a_commit = |e: gix::Error| RepositoryError::NotACommit {
+            rev: spec.rev.clone(),
+            message: describe(&e),
+        };
+        // `HEAD^` names the parent's id without reading it; beyond a
+        // shallow boundary that object is simply not there.
+        let object = id.object().map_err(|e| {
+            if shallow() {
+                RepositoryError::Shallow {
+                    rev: spec.rev.clone(),
+                }
+            } else {
+                not_a_commit(e)
+            }
+        })?;
+        let commit = object.peel_to_commit().map_err(not_a_commit)?;
         let commit_id = commit.id;
         let read_error = |what, id, e: gix::Error| RepositoryError::Read {
             what,
@@ -232,14 +307,34 @@ impl Repository {
                 tree: root.id,
             });
         }
-        let entry = root
-            .lookup_entry_by_path(&spec.path)
-            .map_err(|e| read_error("tree of commit", commit_id, e))?
-            .ok_or_else(|| RepositoryError::DirectoryNotFound {
-                path: spec.given_path.clone(),
-                rev: spec.rev.clone(),
-                commit: commit_id,
-            })?;
+        let in_submodule = |submodule| RepositoryError::InSubmodule {
+            path: spec.given_path.clone(),
+            submodule,
+            rev: spec.rev.clone(),
+            commit: commit_id,
+        };
+        let entry = match root.lookup_entry_by_path(&spec.path) {
+            Ok(Some(entry)) => entry,
+            // A path through a submodule is not found, or fails when gix
+            // reads the submodule's commit (not in this repository) as a
+            // tree.
+            failed => {
+                if let Some(submodule) = diagnose::submodule_on_path(&root, &spec.path) {
+                    return Err(in_submodule(submodule));
+                }
+                return Err(match failed {
+                    Err(e) => read_error("tree of commit", commit_id, e),
+                    Ok(_) => RepositoryError::DirectoryNotFound {
+                        path: spec.given_path.clone(),
+                        rev: spec.rev.clone(),
+                        commit: commit_id,
+                    },
+                });
+            }
+        };
+        if entry.mode().is_commit() {
+            return Err(in_submodule(spec.path.clone()));
+        }
         if !entry.mode().is_tree() {
             return Err(RepositoryError::NotADirectoryInTree {
                 path: spec.given_path.clone(),

@@ -326,11 +326,13 @@ fn a_failed_first_clone_leaves_nothing_behind() {
         "{}",
         stderr(&output)
     );
-    let left: Vec<String> = std::fs::read_dir(&host_dir)
-        .unwrap()
-        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-        .collect();
-    assert_eq!(left, ["missing.git.lock"], "only the lock file remains");
+    assert!(
+        stderr(&output).contains("no such repository: /missing.git"),
+        "the server's own words: {}",
+        stderr(&output)
+    );
+    assert!(!host_dir.exists(), "no lock file, no folder left");
+    assert_eq!(tree(cache.path()), Vec::<String>::new());
 
     // Nobody listens.
     let refused = "git://127.0.0.1:9/platform.git";
@@ -342,6 +344,7 @@ fn a_failed_first_clone_leaves_nothing_behind() {
         stderr(&output)
     );
     assert!(!mirror_path(cache.path(), "127.0.0.1_9").exists());
+    assert_eq!(tree(cache.path()), Vec::<String>::new());
     assert!(stderr(&output).contains("1 of 1 repositories could not be fetched"));
 }
 

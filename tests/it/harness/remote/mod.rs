@@ -15,7 +15,9 @@ use super::TestRepo;
 pub use super::{assert_exit, captured, git, stderr, stdout};
 
 #[allow(unused_imports)] // each test file uses some of them
-pub use servers::{GitDaemon, HttpServer, StallingProxy, TestCertificates};
+pub use servers::{
+    GitDaemon, HttpServer, Refusal, RefusingServer, StallingProxy, TestCertificates,
+};
 
 /// A work repository (the harness's [`TestRepo`]) and the bare repository
 /// it pushes to, which the servers serve as `platform.git` from `served/`.
@@ -170,4 +172,25 @@ pub fn contains(haystack: &[u8], needle: &str) -> bool {
     haystack
         .windows(needle.len())
         .any(|w| w == needle.as_bytes())
+}
+
+/// Every file and folder under `dir`, relative to it, sorted: what a test
+/// expects to be empty after a failed first clone.
+pub fn tree(dir: &Path) -> Vec<String> {
+    let mut entries = Vec::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(folder) = stack.pop() {
+        let Ok(read) = std::fs::read_dir(&folder) else {
+            continue;
+        };
+        for entry in read.flatten() {
+            let path = entry.path();
+            entries.push(path.strip_prefix(dir).unwrap().display().to_string());
+            if entry.file_type().unwrap().is_dir() {
+                stack.push(path);
+            }
+        }
+    }
+    entries.sort();
+    entries
 }

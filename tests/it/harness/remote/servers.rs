@@ -372,3 +372,104 @@ fn relay(
     }
     let _ = client_writer.shutdown(Shutdown::Write);
 }
+
+/// What a [`RefusingServer`] answers to every request.
+#[derive(Clone)]
+pub enum Refusal {
+    /// An HTTP answer with this status line, content type and body.
+    Http {
+        status: &'static str,
+        content_type: &'static str,
+        body: Vec<u8>,
+    },
+    /// Accepts the connection, reads the request, and closes it without
+    /// a word (as a crashed or overloaded server does).
+    HangUp,
+}
+
+/// A server on 127.0.0.1 that refuses every request the same way, the way
+/// a hosting service's front end does (an error page, an `ERR` line, a
+/// dropped connection); stopped on drop.
+pub struct RefusingServer {
+    pub port: u16,
+    stop: Arc<AtomicBool>,
+    /// How many requests it answered.
+    pub requests: Arc<AtomicUsize>,
+}
+
+impl RefusingServer {
+    pub fn start(refusal: Refusal) -> Self {
+        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+        let port = listener.local_addr().unwrap().port();
+        listener.set_nonblocking(true).unwrap();
+        let stop = Arc::new(AtomicBool::new(false));
+        let requests = Arc::new(AtomicUsize::new(0));
+        {
+            let stop = Arc::clone(&stop);
+            let requests = Arc::clone(&requests);
+            std::thread::spawn(move || {
+                while !stop.load(Ordering::Relaxed) {
+                    match listener.accept() {
+                        Ok((mut client, _)) => {
+                            requests.fetch_add(1, Ordering::Relaxed);
+                            client.set_nonblocking(false).unwrap();
+                            client
+                                .set_read_timeout(Some(Duration::from_secs(5)))
+                                .unwrap();
+                            read_request_head(&mut client);
+                            if let Refusal::Http {
+                                status,
+                                content_type,
+                                body,
+                            } = &refusal
+                            {
+                                let head = format!(
+                                    "HTTP/1.0 {status}\r\nContent-Type: {content_type}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
+                                    body.len()
+                                );
+                                let _ = client.write_all(head.as_bytes());
+                                let _ = client.write_all(body);
+                            }
+                            let _ = client.shutdown(Shutdown::Both);
+                        }
+                        Err(_) => std::thread::sleep(Duration::from_millis(10)),
+                    }
+                }
+            });
+        }
+        RefusingServer {
+            port,
+            stop,
+            requests,
+        }
+    }
+
+    /// The URL of a repository on it, `scheme` being `http` or `git`.
+    pub fn url(&self, scheme: &str) -> String {
+        format!("{scheme}://127.0.0.1:{}/acme/platform.git", self.port)
+    }
+}
+
+impl Drop for RefusingServer {
+    fn drop(&mut self) {
+        self.stop.store(true, Ordering::Relaxed);
+    }
+}
+
+/// Reads up to the end of an HTTP request head, or whatever a git://
+/// client sends first; gives up quietly on a timeout.
+fn read_request_head(client: &mut TcpStream) {
+    let mut seen = Vec::new();
+    let mut buf = [0u8; 4096];
+    while let Ok(n) = client.read(&mut buf) {
+        if n == 0 {
+            break;
+        }
+        seen.extend_from_slice(&buf[..n]);
+        let http_done = seen.windows(4).any(|w| w == b"\r\n\r\n");
+        let git_request = !seen.starts_with(b"GET ") && !seen.starts_with(b"POST ");
+        if http_done || git_request {
+            break;
+        }
+    }
+}
