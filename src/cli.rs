@@ -10,9 +10,10 @@ use clap::builder::BoolishValueParser;
 use clap::{Args, CommandFactory, Parser, Subcommand, ValueEnum};
 
 use crate::compare::{CompareOptions, DEFAULT_MAX_FILE_SIZE};
-use crate::engine::{CompareRequest, RemoteAccess, RepositorySource};
+use crate::engine::{CompareRequest, HistoryRequest, RemoteAccess, RepositorySource};
 use crate::printers::Format;
 use crate::remote::{self, Network};
+use crate::repository::CommitRange;
 
 const COMPARE_AFTER_HELP: &str = "\
 Examples:
@@ -26,6 +27,17 @@ again.
 
 Exit status: 0 the comparison ran; 1 with --exit-code, some service is not
 identical; 2 the comparison could not run or could not be saved.";
+
+const HISTORY_AFTER_HELP: &str = "\
+Examples:
+  confdiff history implementation_1 implementation_2 --range v1.0..main
+  confdiff history v1.0:implementation_1 implementation_1 --range v1.0..main --plot drift.svg
+  confdiff history implementation_1 implementation_2 --last 50 --first-parent --format csv
+
+A side written DIR follows the range (at each commit C it is C:DIR); a side
+written REV:DIR stays at REV. The commits are those of `git rev-list
+--topo-order --reverse [--first-parent] [-n N] RANGE`. Every history is saved
+(unless --no-save); `confdiff show ID` prints it again.";
 
 const RUNS_AFTER_HELP: &str = "\
 Examples:
@@ -83,6 +95,10 @@ pub enum Command {
     /// Compare every service's config file between two sides.
     #[command(after_help = COMPARE_AFTER_HELP)]
     Compare(CompareArgs),
+    /// Compare two sides at every commit of a range: when they drifted
+    /// apart, and how far.
+    #[command(after_help = HISTORY_AFTER_HELP)]
+    History(HistoryArgs),
     /// List the saved runs, newest first.
     #[command(after_help = RUNS_AFTER_HELP)]
     Runs(RunsArgs),
@@ -232,6 +248,105 @@ pub struct CompareArgs {
     pub no_save: bool,
 }
 
+/// `confdiff history`.
+#[derive(Debug, Args)]
+pub struct HistoryArgs {
+    /// Left side: DIR follows the range, REV:DIR is pinned to REV.
+    #[arg(value_name = "LEFT")]
+    pub left: OsString,
+
+    /// Right side: DIR follows the range, REV:DIR is pinned to REV.
+    #[arg(value_name = "RIGHT")]
+    pub right: OsString,
+
+    /// The repository and, for a URL, how to reach it.
+    #[command(flatten)]
+    pub source: RepoArgs,
+
+    /// The commits: A..B (reachable from B, not from A), or one revision
+    /// and all its ancestors.
+    #[arg(long, value_name = "RANGE", default_value = "HEAD")]
+    pub range: OsString,
+
+    /// Follow only the first parent of merge commits.
+    #[arg(long)]
+    pub first_parent: bool,
+
+    /// Only the newest N commits of the range.
+    #[arg(long, value_name = "N")]
+    pub last: Option<NonZeroUsize>,
+
+    /// Config file name in each service folder.
+    #[arg(long, value_name = "NAME", default_value = "configuration.yml")]
+    pub file: OsString,
+
+    /// Larger config files are a per-service error (a size as for compare).
+    #[arg(long, value_name = "SIZE", value_parser = parse_size, allow_hyphen_values = true,
+          default_value_t = DEFAULT_MAX_FILE_SIZE, hide_default_value = true)]
+    pub max_file_size: u64,
+
+    /// Worker threads [default: all cores; at most one per core].
+    #[arg(short, long, value_name = "N")]
+    pub jobs: Option<NonZeroUsize>,
+
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = HistoryFormatArg::Human)]
+    pub format: HistoryFormatArg,
+
+    /// Also draw the counts over the commits as an SVG chart in FILE.
+    #[arg(long, value_name = "FILE.svg")]
+    pub plot: Option<PathBuf>,
+
+    /// The database the history is saved in.
+    #[command(flatten)]
+    pub db: DbArgs,
+
+    /// Do not save the history (its JSON history_id is null).
+    #[arg(long)]
+    pub no_save: bool,
+}
+
+impl HistoryArgs {
+    /// The request the engine runs.
+    pub fn request(&self) -> Result<HistoryRequest, ArgumentError> {
+        Ok(HistoryRequest {
+            repository: self.source.source()?,
+            left: utf8("LEFT", &self.left)?,
+            right: utf8("RIGHT", &self.right)?,
+            range: CommitRange {
+                given: utf8("--range", &self.range)?,
+                first_parent: self.first_parent,
+                last: self.last.map(NonZeroUsize::get),
+            },
+            options: CompareOptions {
+                file: file_name(&self.file)?,
+                max_file_size: self.max_file_size,
+            },
+        })
+    }
+}
+
+/// `--format` of `history`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum HistoryFormatArg {
+    /// The rows with changes, for people.
+    Human,
+    /// The JSON document described in the README.
+    Json,
+    /// One line per commit with the counts.
+    Csv,
+}
+
+impl From<HistoryFormatArg> for Format {
+    fn from(format: HistoryFormatArg) -> Self {
+        match format {
+            HistoryFormatArg::Human => Format::Human,
+            HistoryFormatArg::Json => Format::Json,
+            HistoryFormatArg::Csv => Format::Csv,
+        }
+    }
+}
+
 /// `--format`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum FormatArg {
@@ -306,10 +421,7 @@ fn utf8(argument: &'static str, value: &OsStr) -> Result<String, ArgumentError> 
 impl CompareArgs {
     /// The request the engine runs.
     pub fn request(&self) -> Result<CompareRequest, ArgumentError> {
-        let file = utf8("--file", &self.file)?;
-        if file.is_empty() || file == "." || file == ".." || file.contains(['/', '\\', '\0']) {
-            return Err(ArgumentError::FileName(file));
-        }
+        let file = file_name(&self.file)?;
         Ok(CompareRequest {
             repository: self.source.source()?,
             left: utf8("LEFT", &self.left)?,
@@ -321,6 +433,15 @@ impl CompareArgs {
             },
         })
     }
+}
+
+/// A `--file` that names a file in each service folder, not a path.
+fn file_name(given: &OsStr) -> Result<String, ArgumentError> {
+    let file = utf8("--file", given)?;
+    if file.is_empty() || file == "." || file == ".." || file.contains(['/', '\\', '\0']) {
+        return Err(ArgumentError::FileName(file));
+    }
+    Ok(file)
 }
 
 /// `1048576`, `512k`, `1MiB`, `2 MB`: a size in bytes. Units are

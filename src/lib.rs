@@ -57,6 +57,7 @@ mod diff;
 mod document;
 mod engine;
 mod exit_codes;
+mod history;
 mod printers;
 mod remote;
 mod report;
@@ -71,15 +72,20 @@ pub use document::{
     MAX_FLOW_DEPTH, Mapping, Nesting, Node, Tagged, Value, ValueType, load, load_documents,
 };
 pub use engine::{
-    CompareRequest, Comparison, Engine, EngineConfig, EngineError, Notice, Observer, RemoteAccess,
-    RepositorySource, Silent,
+    CompareRequest, Comparison, Engine, EngineConfig, EngineError, HistoryRequest, Notice,
+    Observer, RemoteAccess, RepositorySource, Saved, Silent,
 };
 pub use exit_codes::ExitStatus;
+pub use history::{
+    HistoryError, HistoryReport, HistoryRow, HistorySide, HistoryStats, ServiceChange,
+};
 pub use printers::{Escaped, Format, PrintOptions, print, print_runs, terminal_safe};
 pub use remote::Network;
 pub use report::{
     ErrorKind, Outcome, Report, ServiceFailure, ServiceReport, SideReport, Status, Summary,
 };
-pub use repository::{EntryKind, Repository, RepositoryError};
+pub use repository::{CommitInfo, CommitRange, EntryKind, Repository, RepositoryError};
 pub use side::{SideError, SideSpec};
-pub use store::{RunMeta, RunSummary, SCHEMA_VERSION, Store, StoreError};
+pub use store::{
+    HistorySummary, RunMeta, RunSummary, SCHEMA_VERSION, SavedKind, Store, StoreError,
+};

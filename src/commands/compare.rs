@@ -24,7 +24,7 @@ pub fn run(args: &CompareArgs) -> anyhow::Result<ExitStatus> {
     let engine = Engine::new(EngineConfig {
         jobs: args.jobs,
         store,
-        observer: Arc::new(Stderr),
+        observer: Arc::new(Stderr::default()),
     })?;
     let comparison = engine.run_comparison(&request)?;
     let report = &comparison.report;

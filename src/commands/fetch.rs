@@ -18,7 +18,7 @@ pub fn run(args: &FetchArgs) -> anyhow::Result<ExitStatus> {
     let engine = Engine::new(EngineConfig {
         jobs: std::num::NonZeroUsize::new(1),
         store: None,
-        observer: Arc::new(Stderr),
+        observer: Arc::new(Stderr::default()),
     })?;
     if args.list {
         let (root, mirrors) = engine.mirrors(args.cache_dir.clone())?;

@@ -5,6 +5,7 @@
 mod compare;
 mod database;
 mod fetch;
+mod history;
 mod runs;
 mod show;
 mod stderr;
@@ -20,6 +21,7 @@ use crate::exit_codes::ExitStatus;
 pub fn run(cli: Cli) -> anyhow::Result<ExitStatus> {
     match cli.command {
         Command::Compare(args) => compare::run(&args),
+        Command::History(args) => history::run(&args),
         Command::Runs(args) => runs::run(&args),
         Command::Show(args) => show::run(&args),
         Command::Fetch(args) => fetch::run(&args),

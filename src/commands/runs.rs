@@ -11,5 +11,6 @@ pub fn run(args: &RunsArgs) -> anyhow::Result<ExitStatus> {
     let engine = open_for_reading(&args.db)?;
     let limit = (args.limit > 0).then_some(args.limit);
     let (runs, total) = engine.list_runs(limit)?;
-    to_stdout(|out| printers::print_runs(&runs, total, args.format.into(), out))
+    let histories = engine.list_histories(limit)?;
+    to_stdout(|out| printers::print_runs(&runs, total, &histories, args.format.into(), out))
 }

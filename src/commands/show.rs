@@ -7,6 +7,7 @@ use super::{exit_status, saved_footer, to_stdout};
 use crate::cli::ShowArgs;
 use crate::exit_codes::ExitStatus;
 use crate::printers::{self, PrintOptions};
+use crate::store::SavedKind;
 
 /// Prints a saved run (the newest without an id) as `compare` printed it.
 pub fn run(args: &ShowArgs) -> anyhow::Result<ExitStatus> {
@@ -18,6 +19,11 @@ pub fn run(args: &ShowArgs) -> anyhow::Result<ExitStatus> {
             .newest_run()?
             .ok_or_else(|| anyhow::anyhow!("no run is saved in {} yet", database.display()))?,
     };
+    if engine.saved_kind(id)? == Some(SavedKind::History) {
+        let history = engine.load_history(id)?;
+        to_stdout(|out| printers::print_history(&history, args.format.into(), out))?;
+        return Ok(ExitStatus::Success);
+    }
     let report = engine.load_run(id)?;
     let options = PrintOptions {
         format: args.format.into(),

@@ -3,6 +3,9 @@
 
 mod failure;
 
+use std::collections::HashMap;
+use std::sync::Arc;
+
 use gix::ObjectId;
 use gix::bstr::BString;
 use rayon::prelude::*;
@@ -11,7 +14,7 @@ use crate::diff::diff;
 use crate::document::{self, Node};
 use crate::report::{Outcome, Report, ServiceReport, SideReport};
 use crate::repository::{
-    EntryKind, Repository, RepositoryError, ResolvedSide, ServiceEntry, service_name,
+    EntryKind, Repository, RepositoryError, ResolvedSide, ServiceEntry, Services, service_name,
 };
 use crate::side::SideSpec;
 
@@ -29,6 +32,22 @@ pub struct CompareOptions {
     pub max_file_size: u64,
 }
 
+impl CompareOptions {
+    /// What a cached pair result was computed under: every option that
+    /// can change a pair's result, and the version of the result format.
+    /// Two comparisons may share results exactly when their keys are equal.
+    pub fn cache_key(&self) -> String {
+        format!(
+            "v{RESULT_FORMAT_VERSION};file={:?};max_file_size={}",
+            self.file, self.max_file_size
+        )
+    }
+}
+
+/// Bumped whenever what a pair's result holds changes (messages, kinds,
+/// lines, value rendering), so old cached results are never served.
+const RESULT_FORMAT_VERSION: u32 = 1;
+
 impl Default for CompareOptions {
     fn default() -> Self {
         CompareOptions {
@@ -38,6 +57,56 @@ impl Default for CompareOptions {
     }
 }
 
+/// A pair of blob ids whose comparison result can be reused: the same two
+/// blobs under the same options always compare the same.
+pub(crate) type PairKey = (ObjectId, ObjectId);
+
+/// Results known before comparing (from the cache, or from earlier
+/// commits of a history), by blob pair.
+pub(crate) type Known = HashMap<PairKey, Arc<Outcome>>;
+
+/// One service's result, its outcome shared with every other service and
+/// commit that has the same pair of blobs.
+#[derive(Debug, Clone)]
+pub(crate) struct ServiceResult {
+    /// The folder name as git stores it.
+    pub name: BString,
+    /// The left entry.
+    pub left: Option<ServiceEntry>,
+    /// The right entry.
+    pub right: Option<ServiceEntry>,
+    /// What the comparison found.
+    pub outcome: Arc<Outcome>,
+}
+
+impl ServiceResult {
+    /// As the report prints it.
+    pub fn to_report(&self) -> ServiceReport {
+        let blob = |entry: Option<ServiceEntry>| {
+            entry
+                .filter(|e| e.kind == EntryKind::File)
+                .map(|e| e.id.to_string())
+        };
+        ServiceReport {
+            service: service_name(self.name.as_ref()),
+            left_blob: blob(self.left),
+            right_blob: blob(self.right),
+            outcome: Outcome::clone(&self.outcome),
+        }
+    }
+}
+
+/// The results of comparing the pairs of two service listings.
+pub(crate) struct Compared {
+    /// One per service of either side, sorted by name bytes.
+    pub services: Vec<ServiceResult>,
+    /// The pairs that were loaded and diffed (not known before), with
+    /// their results, for the caller to remember.
+    pub computed: Vec<(PairKey, Arc<Outcome>)>,
+    /// How many pairs were answered from `known`.
+    pub reused: usize,
+}
+
 /// Compares the services of `left` and `right` in `repo` on `pool`.
 pub(crate) fn compare(
     pool: &rayon::ThreadPool,
@@ -45,17 +114,55 @@ pub(crate) fn compare(
     left: &SideSpec,
     right: &SideSpec,
     options: &CompareOptions,
-) -> Result<Report, RepositoryError> {
+    known: &Known,
+) -> Result<(Report, Compared), RepositoryError> {
     let left = repo.resolve(left)?;
     let right = repo.resolve(right)?;
     let left_services = repo.services(&left, &options.file)?;
-    let mut right_services = repo.services(&right, &options.file)?;
+    let right_services = repo.services(&right, &options.file)?;
     if left_services.is_empty() && right_services.is_empty() {
         return Err(repo.nothing_to_compare(&left, &right, &options.file));
     }
+    let compared = compare_services(pool, repo, left_services, right_services, options, known);
+    let report = Report {
+        run_id: None,
+        repository: repo.name().to_owned(),
+        left: side_report(&left),
+        right: side_report(&right),
+        file: options.file.clone(),
+        services: compared
+            .services
+            .iter()
+            .map(ServiceResult::to_report)
+            .collect(),
+    };
+    Ok((report, compared))
+}
 
+/// The blob pairs of two listings whose results could be reused: both
+/// sides regular files with different ids (equal ids need no lookup).
+pub(crate) fn reusable_keys(left: &Services, right: &Services) -> Vec<PairKey> {
+    left.iter()
+        .filter_map(|(name, l)| {
+            let r = right.get(name)?;
+            (l.kind == EntryKind::File && r.kind == EntryKind::File && l.id != r.id)
+                .then_some((l.id, r.id))
+        })
+        .collect()
+}
+
+/// Pairs two listings by name and compares each pair, answering from
+/// `known` where it can.
+pub(crate) fn compare_services(
+    pool: &rayon::ThreadPool,
+    repo: &Repository,
+    left_services: Services,
+    mut right_services: Services,
+    options: &CompareOptions,
+    known: &Known,
+) -> Compared {
     // Names are bytes in git: pairs are matched and sorted by their bytes,
-    // and only then given their printable (escaped) names.
+    // and only printers give them their printable (escaped) names.
     let mut pairs: Vec<Pair> = left_services
         .into_iter()
         .map(|(name, entry)| {
@@ -74,29 +181,64 @@ pub(crate) fn compare(
     }));
     pairs.sort_unstable_by(|a, b| a.name.cmp(&b.name));
 
+    // Known and trivial outcomes first, on this thread; only the rest go
+    // to the workers.
+    let mut reused = 0;
+    let mut outcomes: Vec<Option<Arc<Outcome>>> = pairs
+        .iter()
+        .map(|pair| match pair.cheap_outcome(options) {
+            Some(outcome) => Some(Arc::new(outcome)),
+            None => {
+                let found = pair.key().and_then(|key| known.get(&key)).cloned();
+                reused += usize::from(found.is_some());
+                found
+            }
+        })
+        .collect();
+    let missing: Vec<usize> = (0..pairs.len())
+        .filter(|&i| outcomes[i].is_none())
+        .collect();
+
     // A few chunks per worker balance uneven files; each chunk reuses one
     // repository handle, whose delta cache warms up along the run.
-    let chunk = pairs.len().div_ceil(pool.current_num_threads() * 4).max(1);
-    let services = pool.install(|| {
-        pairs
+    let chunk = missing
+        .len()
+        .div_ceil(pool.current_num_threads() * 4)
+        .max(1);
+    let loaded: Vec<(usize, Arc<Outcome>)> = pool.install(|| {
+        missing
             .par_chunks(chunk)
             .flat_map_iter(|run| {
                 let local = repo.local();
+                let pairs = &pairs;
                 run.iter()
-                    .map(move |pair| pair.compare(&local, options))
+                    .map(move |&i| (i, Arc::new(pairs[i].load_and_diff(&local, options))))
                     .collect::<Vec<_>>()
             })
             .collect()
     });
-
-    Ok(Report {
-        run_id: None,
-        repository: repo.name().to_owned(),
-        left: side_report(&left),
-        right: side_report(&right),
-        file: options.file.clone(),
+    let mut computed = Vec::with_capacity(loaded.len());
+    for (i, outcome) in loaded {
+        if let Some(key) = pairs[i].key() {
+            computed.push((key, Arc::clone(&outcome)));
+        }
+        outcomes[i] = Some(outcome);
+    }
+    let services = pairs
+        .into_iter()
+        .zip(outcomes)
+        .map(|(pair, outcome)| ServiceResult {
+            name: pair.name,
+            left: pair.left,
+            right: pair.right,
+            outcome: outcome.expect("every pair has an outcome"),
+        })
+        .collect();
+    Compared {
         services,
-    })
+        computed,
+        reused,
+    }
 }
 
 fn side_report(side: &ResolvedSide) -> SideReport {
@@ -115,25 +257,26 @@ struct Pair {
 }
 
 impl Pair {
-    fn compare(&self, repo: &gix::Repository, options: &CompareOptions) -> ServiceReport {
-        let blob = |entry: Option<ServiceEntry>| {
-            entry
-                .filter(|e| e.kind == EntryKind::File)
-                .map(|e| e.id.to_string())
-        };
-        ServiceReport {
-            service: service_name(self.name.as_ref()),
-            left_blob: blob(self.left),
-            right_blob: blob(self.right),
-            outcome: self.outcome(repo, options),
+    /// The pair's blob ids, when both sides are regular files with
+    /// different ids: the pairs whose result depends only on the blobs.
+    fn key(&self) -> Option<PairKey> {
+        match (self.left, self.right) {
+            (Some(l), Some(r))
+                if l.kind == EntryKind::File && r.kind == EntryKind::File && l.id != r.id =>
+            {
+                Some((l.id, r.id))
+            }
+            _ => None,
         }
     }
 
-    fn outcome(&self, repo: &gix::Repository, options: &CompareOptions) -> Outcome {
+    /// The outcome when it needs no blob: a missing side, an entry that
+    /// is not a file, or the same blob on both sides.
+    fn cheap_outcome(&self, options: &CompareOptions) -> Option<Outcome> {
         let (left, right) = match (self.left, self.right) {
             (Some(left), Some(right)) => (left, right),
-            (Some(_), None) => return Outcome::MissingRight,
-            (None, _) => return Outcome::MissingLeft,
+            (Some(_), None) => return Some(Outcome::MissingRight),
+            (None, _) => return Some(Outcome::MissingLeft),
         };
         // Entry types first: a symlink with the same target on both sides
         // is still not a file we can compare.
@@ -145,11 +288,16 @@ impl Pair {
         };
         let (left_kind, right_kind) = (wrong_kind(left), wrong_kind(right));
         if left_kind.is_some() || right_kind.is_some() {
-            return failed(left_kind, right_kind);
+            return Some(failed(left_kind, right_kind));
         }
-        if left.id == right.id {
-            return Outcome::Identical;
-        }
+        (left.id == right.id).then_some(Outcome::Identical)
+    }
+
+    /// Loads both blobs and diffs them (a pair [`Pair::key`] names).
+    fn load_and_diff(&self, repo: &gix::Repository, options: &CompareOptions) -> Outcome {
+        let (Some(left), Some(right)) = (self.left, self.right) else {
+            unreachable!("only pairs of two files are loaded")
+        };
         match (load(repo, left.id, options), load(repo, right.id, options)) {
             (Ok(left), Ok(right)) => {
                 let differences = diff(&left, &right);

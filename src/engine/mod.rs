@@ -13,18 +13,20 @@ use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use std::time::{Instant, SystemTime};
 
-use crate::compare::{self, CompareOptions};
+use crate::compare::{self, CompareOptions, Known, PairKey};
+use crate::history::{self, HistoryError, HistoryReport, HistorySpec};
 use crate::remote::{
     self, Cache, Mirror, MirrorState, MirrorSummary, Network, RemoteError, RemoteUrl, RepoLocation,
     SyncOptions,
 };
+use crate::report::Outcome;
 use crate::report::Report;
 use crate::repository::{Repository, RepositoryError};
 use crate::side::{SideError, SideSpec};
-use crate::store::{RunMeta, RunSummary, Store, StoreError};
+use crate::store::{HistorySummary, RunMeta, RunSummary, SavedKind, Store, StoreError};
 
 pub use observer::{Notice, Observer, Silent};
-pub use request::{CompareRequest, RemoteAccess, RepositorySource};
+pub use request::{CompareRequest, HistoryRequest, RemoteAccess, RepositorySource};
 
 /// The stack of each worker thread. The loader caps nesting at
 /// [`crate::document::MAX_DEPTH`] and the diff walk recurses once per
@@ -68,6 +70,9 @@ pub enum EngineError {
     /// The database could not be read or written.
     #[error(transparent)]
     Store(#[from] StoreError),
+    /// A history could not be walked.
+    #[error(transparent)]
+    History(#[from] HistoryError),
     /// A request needs a database and the engine has none.
     #[error("no database is open")]
     NoStore,
@@ -79,6 +84,16 @@ pub enum EngineError {
         /// What the system said.
         message: String,
     },
+}
+
+/// A result that was computed, and whether it was saved.
+#[derive(Debug)]
+pub struct Saved<T> {
+    /// The result; its id is set when it was saved.
+    pub report: T,
+    /// Why saving failed, when it did: the result is still whole and
+    /// should still be shown.
+    pub save_error: Option<StoreError>,
 }
 
 /// A comparison that ran, and whether it was saved.
@@ -204,7 +219,9 @@ impl Engine {
         right: &SideSpec,
         options: &CompareOptions,
     ) -> Result<Report, EngineError> {
-        Ok(compare::compare(&self.pool, repo, left, right, options)?)
+        let known = compare::Known::new();
+        let (report, _) = compare::compare(&self.pool, repo, left, right, options, &known)?;
+        Ok(report)
     }
 
     /// The whole job of `confdiff compare`: parse the sides, open the
@@ -228,14 +245,57 @@ impl Engine {
         Ok(Comparison { report, save_error })
     }
 
+    /// The whole job of `confdiff history`: open the repository, walk the
+    /// range, and save the history when the engine has a database.
+    pub fn run_history(
+        &self,
+        request: &HistoryRequest,
+    ) -> Result<Saved<HistoryReport>, EngineError> {
+        let started_at = SystemTime::now();
+        let clock = Instant::now();
+        let repo = self.open(&request.repository)?;
+        let spec = HistorySpec {
+            left: request.left.clone(),
+            right: request.right.clone(),
+            range: request.range.clone(),
+            options: request.options.clone(),
+        };
+        let walker = HistoryWalker { engine: self };
+        let mut report = history::walk(&self.pool, &repo, &spec, &walker)?;
+        let meta = RunMeta::new(started_at, clock.elapsed());
+        let mut save_error = None;
+        if let Some(mut store) = self.store_guard() {
+            match store.save_history(&report, &meta) {
+                Ok(id) => report.history_id = Some(id),
+                Err(error) => save_error = Some(error),
+            }
+        }
+        Ok(Saved { report, save_error })
+    }
+
+    /// What saved `id` is: a run, a history, or nothing.
+    pub fn saved_kind(&self, id: i64) -> Result<Option<SavedKind>, EngineError> {
+        Ok(self.store()?.saved_kind(id)?)
+    }
+
+    /// Saved history `id`, as it was reported.
+    pub fn load_history(&self, id: i64) -> Result<HistoryReport, EngineError> {
+        Ok(self.store()?.load_history(id)?)
+    }
+
+    /// The saved histories, newest first (at most `limit`).
+    pub fn list_histories(&self, limit: Option<usize>) -> Result<Vec<HistorySummary>, EngineError> {
+        Ok(self.store()?.list_histories(limit)?)
+    }
+
     /// Saved run `id`, as it was reported.
     pub fn load_run(&self, id: i64) -> Result<Report, EngineError> {
         Ok(self.store()?.load_run(id)?)
     }
 
-    /// The newest saved run's id, if any run is saved.
+    /// The newest saved id, run or history, if anything is saved.
     pub fn newest_run(&self) -> Result<Option<i64>, EngineError> {
-        Ok(self.store()?.newest_run()?)
+        Ok(self.store()?.newest_saved()?)
     }
 
     /// The saved runs, newest first (at most `limit`), and how many there
@@ -260,6 +320,26 @@ impl Engine {
         self.store
             .as_ref()
             .map(|store| store.lock().unwrap_or_else(PoisonError::into_inner))
+    }
+}
+
+/// The engine's side of a history walk: progress to the observer; known
+/// results from, and new ones to, the cache when there is one.
+struct HistoryWalker<'a> {
+    engine: &'a Engine,
+}
+
+impl history::Walker for HistoryWalker<'_> {
+    fn known(&self, _keys: &[PairKey]) -> Known {
+        Known::new()
+    }
+
+    fn computed(&self, _results: &[(PairKey, std::sync::Arc<Outcome>)]) {}
+
+    fn progress(&self, done: usize, total: usize) {
+        self.engine
+            .observer
+            .notice(&Notice::Progress { done, total });
     }
 }
 

@@ -26,6 +26,13 @@ pub enum Notice<'a> {
         /// When the mirror was last fetched, if known.
         fetched_at: Option<Timestamp>,
     },
+    /// A history walked `done` of its `total` commits.
+    Progress {
+        /// Commits walked.
+        done: usize,
+        /// Commits in all.
+        total: usize,
+    },
 }
 
 impl Notice<'_> {
@@ -52,6 +59,7 @@ impl fmt::Display for Notice<'_> {
                 "cannot fetch '{url}' ({reason}); using the mirror as it is (last fetched: {})",
                 remote::describe_fetch_time(*fetched_at)
             ),
+            Notice::Progress { done, total } => write!(f, "{done}/{total} commits"),
         }
     }
 }

@@ -6,6 +6,7 @@ use std::path::PathBuf;
 
 use crate::compare::CompareOptions;
 use crate::remote::Network;
+use crate::repository::CommitRange;
 
 /// The repository a request reads.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -72,4 +73,19 @@ impl CompareRequest {
             options: CompareOptions::default(),
         }
     }
+}
+
+/// A history: two sides compared at every commit of a range.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HistoryRequest {
+    /// Where the sides are read.
+    pub repository: RepositorySource,
+    /// The left side: `DIR` follows the range, `REV:DIR` is pinned.
+    pub left: String,
+    /// The right side, the same way.
+    pub right: String,
+    /// The commits.
+    pub range: CommitRange,
+    /// What to compare in each service folder, and the limits.
+    pub options: CompareOptions,
 }

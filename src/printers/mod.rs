@@ -3,8 +3,10 @@
 
 pub(crate) mod escape;
 mod fit;
+mod history;
 mod human;
 mod json;
+mod plot;
 mod runs;
 
 use std::io::{self, Write};
@@ -12,6 +14,8 @@ use std::io::{self, Write};
 use crate::report::Report;
 
 pub use escape::{Escaped, terminal_safe};
+pub use history::print_history;
+pub use plot::plot_history;
 pub use runs::print_runs;
 
 /// The output format, chosen in exactly one place: [`print`].
@@ -22,6 +26,8 @@ pub enum Format {
     Human,
     /// The JSON contract.
     Json,
+    /// Comma-separated values, one line per row (histories).
+    Csv,
 }
 
 /// How to print.
@@ -53,5 +59,8 @@ pub fn print(report: &Report, options: &PrintOptions, out: &mut dyn Write) -> io
     match options.format {
         Format::Human => human::print(report, options, out),
         Format::Json => json::print(report, out),
+        Format::Csv => Err(io::Error::other(
+            "a comparison has no CSV form; use --format human or json",
+        )),
     }
 }

@@ -7,20 +7,58 @@ use serde::Serialize;
 use super::Format;
 use super::escape::terminal_safe;
 use super::human::{side_label, summary_line};
+use crate::history::HistorySide;
 use crate::report::{SideReport, Summary};
-use crate::store::RunSummary;
+use crate::store::{HistorySummary, RunSummary};
 
 /// Writes `runs` (newest first) in `format`; `total` is how many runs the
 /// database holds, so a cut list can say so.
 pub fn print_runs(
     runs: &[RunSummary],
     total: u64,
+    histories: &[HistorySummary],
     format: Format,
     out: &mut dyn Write,
 ) -> io::Result<()> {
     match format {
-        Format::Human => human(runs, total, out),
-        Format::Json => json(runs, total, out),
+        Format::Human => {
+            human(runs, total, out)?;
+            human_histories(histories, out)
+        }
+        Format::Json => json(runs, total, histories, out),
+        Format::Csv => Err(io::Error::other(
+            "the list of runs has no CSV form; use --format human or json",
+        )),
+    }
+}
+
+/// The saved histories, after the runs, only when there are some.
+fn human_histories(histories: &[HistorySummary], out: &mut dyn Write) -> io::Result<()> {
+    if histories.is_empty() {
+        return Ok(());
+    }
+    writeln!(out)?;
+    writeln!(out, "histories (confdiff show ID prints one):")?;
+    for h in histories {
+        writeln!(
+            out,
+            "{:>5}  {}  {}  {} → {}  {}  {} commits",
+            h.id,
+            terminal_safe(&h.created_at),
+            terminal_safe(&h.repository),
+            history_side(&h.left),
+            history_side(&h.right),
+            terminal_safe(&h.range),
+            h.stats.commits
+        )?;
+    }
+    Ok(())
+}
+
+fn history_side(side: &HistorySide) -> String {
+    match &side.rev {
+        Some(rev) => format!("{}:{}", terminal_safe(rev), terminal_safe(&side.path)),
+        None => terminal_safe(&side.path).into_owned(),
     }
 }
 
@@ -77,6 +115,35 @@ fn human(runs: &[RunSummary], total: u64, out: &mut dyn Write) -> io::Result<()>
 struct WireRuns<'a> {
     total: u64,
     runs: Vec<WireRun<'a>>,
+    /// Only when some are saved, so a database of runs lists as before.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    histories: Vec<WireHistory<'a>>,
+}
+
+#[derive(Serialize)]
+struct WireHistory<'a> {
+    id: i64,
+    created_at: &'a str,
+    repository: &'a str,
+    range: &'a str,
+    left: WireHistorySide<'a>,
+    right: WireHistorySide<'a>,
+    commits: usize,
+}
+
+#[derive(Serialize)]
+struct WireHistorySide<'a> {
+    rev: Option<&'a str>,
+    commit: Option<String>,
+    path: &'a str,
+}
+
+fn wire_history_side(side: &HistorySide) -> WireHistorySide<'_> {
+    WireHistorySide {
+        rev: side.rev.as_deref(),
+        commit: side.commit.map(|c| c.to_string()),
+        path: &side.path,
+    }
 }
 
 #[derive(Serialize)]
@@ -107,7 +174,12 @@ fn side(side: &SideReport) -> WireSide<'_> {
     }
 }
 
-fn json(runs: &[RunSummary], total: u64, out: &mut dyn Write) -> io::Result<()> {
+fn json(
+    runs: &[RunSummary],
+    total: u64,
+    histories: &[HistorySummary],
+    out: &mut dyn Write,
+) -> io::Result<()> {
     let wire = WireRuns {
         total,
         runs: runs
@@ -122,6 +194,18 @@ fn json(runs: &[RunSummary], total: u64, out: &mut dyn Write) -> io::Result<()> 
                 tool_version: &run.tool_version,
                 duration_ms: run.duration_ms,
                 summary: run.summary,
+            })
+            .collect(),
+        histories: histories
+            .iter()
+            .map(|h| WireHistory {
+                id: h.id,
+                created_at: &h.created_at,
+                repository: &h.repository,
+                range: &h.range,
+                left: wire_history_side(&h.left),
+                right: wire_history_side(&h.right),
+                commits: h.stats.commits,
             })
             .collect(),
     };

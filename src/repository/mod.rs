@@ -2,6 +2,7 @@
 //! tree of a directory at a commit. Nothing is checked out; every read goes
 //! to the object database.
 
+mod commits;
 mod diagnose;
 mod services;
 
@@ -11,7 +12,9 @@ use gix::ObjectId;
 
 use crate::side::SideSpec;
 
-pub use services::{EntryKind, ServiceEntry, service_name};
+pub use commits::{CommitInfo, CommitRange};
+pub(crate) use services::SubtreeMemo;
+pub use services::{EntryKind, ServiceEntry, Services, service_name};
 
 /// Why a repository or a side could not be read. Each variant names what
 /// the user gave, so the message alone says what to fix.
@@ -125,6 +128,14 @@ pub enum RepositoryError {
         rev: String,
         /// The commit it resolved to.
         commit: ObjectId,
+    },
+    /// A range of commits could not be walked.
+    #[error("cannot walk the commits of '{range}': {message}")]
+    Walk {
+        /// The range as given.
+        range: String,
+        /// What git reported.
+        message: String,
     },
     /// An object that should be there cannot be read.
     #[error("cannot read {what} {id}: {message}")]

@@ -82,38 +82,57 @@ impl Repository {
     /// Lists the services of `side`: every immediate sub-directory of its
     /// tree that has an entry named `file`.
     pub fn services(&self, side: &ResolvedSide, file: &str) -> Result<Services, RepositoryError> {
-        let repo = self.local();
+        self.services_of_tree(&self.local(), side.tree, file, &mut SubtreeMemo::new())
+    }
+
+    /// Lists the services of the folder `tree`. `memo` remembers each
+    /// service folder's config entry by the folder's tree id, so walking
+    /// many commits reads each service folder once, however many commits
+    /// share it.
+    pub(crate) fn services_of_tree(
+        &self,
+        repo: &gix::Repository,
+        tree: ObjectId,
+        file: &str,
+        memo: &mut SubtreeMemo,
+    ) -> Result<Services, RepositoryError> {
         let read_error = |id, e: gix::Error| RepositoryError::Read {
             what: "tree",
             id,
             message: describe(&e),
         };
-        let dir = repo
-            .find_tree(side.tree)
-            .map_err(|e| read_error(side.tree, e))?;
+        let dir = repo.find_tree(tree).map_err(|e| read_error(tree, e))?;
         let mut services = Services::new();
         for entry in dir.iter() {
-            let entry = entry.map_err(|e| read_error(side.tree, e))?;
+            let entry = entry.map_err(|e| read_error(tree, e))?;
             if !entry.mode().is_tree() {
                 continue;
             }
             let service_id = entry.object_id();
-            let service = repo
-                .find_tree(service_id)
-                .map_err(|e| read_error(service_id, e))?;
-            if let Some(config) = service.find_entry(file) {
-                services.insert(
-                    entry.filename().to_owned(),
-                    ServiceEntry {
+            let config = match memo.get(&service_id) {
+                Some(config) => *config,
+                None => {
+                    let service = repo
+                        .find_tree(service_id)
+                        .map_err(|e| read_error(service_id, e))?;
+                    let config = service.find_entry(file).map(|config| ServiceEntry {
                         kind: EntryKind::from_git(config.mode().kind()),
                         id: config.object_id(),
-                    },
-                );
+                    });
+                    memo.insert(service_id, config);
+                    config
+                }
+            };
+            if let Some(config) = config {
+                services.insert(entry.filename().to_owned(), config);
             }
         }
         Ok(services)
     }
 }
+
+/// Service folder tree id → its config entry (`None`: it has none).
+pub(crate) type SubtreeMemo = std::collections::HashMap<ObjectId, Option<ServiceEntry>>;
 
 /// What a side's folder holds, for the hint when no service was found.
 #[derive(Debug, Default)]

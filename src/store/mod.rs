@@ -14,6 +14,7 @@
 //! anything is written to it.
 
 mod error;
+mod history;
 mod load;
 mod save;
 mod schema;
@@ -27,6 +28,7 @@ use crate::report::{SideReport, Summary};
 use schema::{APPLICATION_ID, LATEST_VERSION, Migrated};
 
 pub use error::StoreError;
+pub use history::{HistorySummary, SavedKind};
 /// The schema version this binary creates and reads (`PRAGMA user_version`).
 pub use schema::LATEST_VERSION as SCHEMA_VERSION;
 

@@ -78,6 +78,51 @@ pub const MIGRATIONS: &[&str] = &[
     ALTER TABLE services ADD COLUMN error_kind TEXT;
     ALTER TABLE differences ADD COLUMN key_types TEXT;
     "#,
+    // 3: histories, one record each with one row per commit. Their ids
+    // are taken from the runs' sequence, so a run and a history never
+    // share an id and `show ID` needs no kind.
+    r#"
+    CREATE TABLE histories (
+        id              INTEGER PRIMARY KEY,
+        created_at      TEXT    NOT NULL,
+        repository      TEXT    NOT NULL,
+        file            TEXT    NOT NULL,
+        range_given     TEXT    NOT NULL,
+        first_parent    INTEGER NOT NULL,
+        left_rev        TEXT,               -- NULL when the side follows the range
+        left_commit     TEXT,
+        left_path       TEXT    NOT NULL,
+        right_rev       TEXT,
+        right_commit    TEXT,
+        right_path      TEXT    NOT NULL,
+        tool_version    TEXT    NOT NULL,
+        duration_ms     INTEGER NOT NULL,
+        commits         INTEGER NOT NULL,
+        pairs_compared  INTEGER NOT NULL,
+        pairs_reused    INTEGER NOT NULL
+    );
+    CREATE INDEX histories_by_time ON histories (created_at);
+
+    CREATE TABLE history_rows (
+        history_id      INTEGER NOT NULL REFERENCES histories (id) ON DELETE CASCADE,
+        ordinal         INTEGER NOT NULL,   -- position in the range, oldest first
+        commit_id       TEXT    NOT NULL,
+        author          TEXT    NOT NULL,
+        author_time     TEXT    NOT NULL,
+        subject         TEXT    NOT NULL,
+        left_commit     TEXT    NOT NULL,
+        right_commit    TEXT    NOT NULL,
+        services        INTEGER NOT NULL,
+        identical       INTEGER NOT NULL,
+        different       INTEGER NOT NULL,
+        missing_left    INTEGER NOT NULL,
+        missing_right   INTEGER NOT NULL,
+        errors          INTEGER NOT NULL,
+        differences     INTEGER NOT NULL,
+        changes         TEXT    NOT NULL,   -- JSON array, as the history's JSON prints it
+        PRIMARY KEY (history_id, ordinal)
+    ) WITHOUT ROWID;
+    "#,
 ];
 
 /// The schema version this binary creates and understands.
@@ -168,7 +213,14 @@ mod tests {
         assert_eq!(id, APPLICATION_ID);
         assert_eq!(
             tables(&conn),
-            ["differences", "runs", "services", "sqlite_sequence"]
+            [
+                "differences",
+                "histories",
+                "history_rows",
+                "runs",
+                "services",
+                "sqlite_sequence"
+            ]
         );
     }
 

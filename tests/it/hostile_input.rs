@@ -348,6 +348,16 @@ fn a_database_from_before_error_kinds_reads_and_upgrades() {
     );
     // Make it the version-1 database an earlier confdiff wrote.
     let conn = rusqlite::Connection::open(&db).unwrap();
+    let later: Vec<String> = conn
+        .prepare("SELECT name FROM sqlite_schema WHERE type = 'table' AND name NOT IN ('runs', 'services', 'differences', 'sqlite_sequence')")
+        .unwrap()
+        .query_map([], |row| row.get(0))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap();
+    for table in later.iter().rev() {
+        conn.execute_batch(&format!("DROP TABLE {table}")).unwrap();
+    }
     conn.execute_batch(
         "ALTER TABLE services DROP COLUMN error_kind;
          ALTER TABLE differences DROP COLUMN key_types;

@@ -11,6 +11,7 @@ mod difference_types;
 mod engine;
 mod generator;
 mod history;
+mod history_command;
 mod hostile_input;
 mod key_types;
 mod loader_limits;
