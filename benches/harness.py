@@ -377,6 +377,17 @@ def targets(rows, ctx):
                    f"(`git fetch --prune --prune-tags`) | ≤ 2× git | {ratio:.2f}× "
                    f"({fmt_ms(ours)} vs {fmt_ms(git)}) "
                    f"| {verdict(ratio <= 2, r.row('remote-tags-fetch'), r.row('remote-tags-git'))} |")
+    each, walk, again = r.ms("walk-compares"), r.ms("walk-history"), r.ms("walk-history-again")
+    if each and walk:
+        ratio = each / walk
+        out.append(f"| History over every commit: less time than a compare per commit | ≥ 50× "
+                   f"| {ratio:.0f}× ({fmt_ms(walk)} vs {fmt_ms(each)}) "
+                   f"| {verdict(ratio >= 50, r.row('walk-history'), r.row('walk-compares'))} |")
+    if walk and again:
+        ratio = again / walk
+        out.append(f"| The same history a second time, same database | ≤ 0.5× the first "
+                   f"| {ratio:.2f}× ({fmt_ms(again)} vs {fmt_ms(walk)}) "
+                   f"| {verdict(ratio <= 0.5, r.row('walk-history'), r.row('walk-history-again'))} |")
     fetch, local = r.ms("remote-fetch"), r.ms("remote-offline")
     if fetch is not None and local is not None:
         added = fetch - local

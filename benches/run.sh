@@ -37,6 +37,7 @@ if [ "$MODE" = quick ]; then
     SEED_SIZE=20; SCALE_SIZE=60; RSS_SIZE=80
     RUNS=2; WARMUP=1
     HIST_SERVICES=30; HIST_COMMITS=20; TAG_EVERY=5; FETCH_TAGS=50
+    WALK_SERVICES=20; WALK_COMMITS=15
     PROFILE=dev; CARGO_PROFILE=()
     WORK=$(mktemp -d "${TMPDIR:-/tmp}/confdiff-bench.XXXXXX")
 else
@@ -44,6 +45,7 @@ else
     SEED_SIZE=150; SCALE_SIZE=10000; RSS_SIZE=20000
     RUNS=5; WARMUP=1
     HIST_SERVICES=2000; HIST_COMMITS=300; TAG_EVERY=25; FETCH_TAGS=3000
+    WALK_SERVICES=300; WALK_COMMITS=999
     PROFILE=release; CARGO_PROFILE=(--release)
     WORK=${BENCH_DIR:-$ROOT/target/bench}
     rm -rf "$WORK"
@@ -172,6 +174,7 @@ for n in "${PYTHON_SIZES[@]}"; do EXPECTED_STEPS+=("python-libyaml-$n" "python-$
 EXPECTED_STEPS+=("compare-json-$SCALE_SIZE" "jobs1-$SCALE_SIZE" "jobs2-$SCALE_SIZE")
 EXPECTED_STEPS+=(history-span history-full remote-clone remote-fetch remote-offline)
 EXPECTED_STEPS+=(remote-tags-fetch remote-tags-git)
+EXPECTED_STEPS+=(walk-compares walk-history walk-history-again)
 
 # --------------------------------------------------------------------------
 for n in "${SIZES[@]}"; do
@@ -287,6 +290,42 @@ measure --id history-full --label "confdiff, implementation_1 vs implementation_
     --services "$HIST_SERVICES" --warmup "$WARMUP" --note "$full_blobs blobs to read" \
     -- $(compare_cmd "$repo" "${NO_SAVE[@]}" implementation_1 implementation_2)
 note "History: $HIST_SERVICES services, $((HIST_COMMITS + 1)) commits, each later commit editing 2 % of the config files (95 % of the edits in a hot 5 % of them), an annotated tag every $TAG_EVERY commits."
+
+# --------------------------------------------------------------------------
+say "history walk: every commit of a range, against a compare per commit"
+generate walk "$WALK_SERVICES" --history "$WALK_COMMITS" --tag-every 100
+walk=$REPOS/walk
+git -C "$walk" rev-list --topo-order --reverse HEAD > "$WORK/walk-commits.txt"
+walk_commits=$(wc -l < "$WORK/walk-commits.txt")
+# What a user without `history` runs: one compare per commit of the range.
+cat > "$WORK/compare-each.sh" <<EOF
+#!/usr/bin/env bash
+set -e
+while read -r commit; do
+    "$BIN" compare --repo "$walk" ${NO_SAVE[*]} "\$commit:implementation_1" "\$commit:implementation_2" > /dev/null
+done < "$WORK/walk-commits.txt"
+EOF
+# The history must have a row per commit, the last one what compare says.
+"$BIN" history --repo "$walk" --no-save --format json implementation_1 implementation_2 > "$WORK/walk.json"
+"$BIN" compare --repo "$walk" --no-save --format json implementation_1 implementation_2 > "$WORK/walk-head.json"
+python3 - "$WORK/walk.json" "$WORK/walk-head.json" "$walk_commits" <<'EOF'
+import json, sys
+history, head, commits = json.load(open(sys.argv[1])), json.load(open(sys.argv[2])), int(sys.argv[3])
+assert len(history["rows"]) == commits, (len(history["rows"]), commits)
+assert history["rows"][-1]["summary"] == head["summary"], (history["rows"][-1]["summary"], head["summary"])
+EOF
+"${HARNESS[@]}" measure --results "$RESULTS" --runs $(( RUNS < 3 ? RUNS : 3 )) --id walk-compares \
+    --label "a compare per commit, $walk_commits processes" --services "$WALK_SERVICES" --warmup 0 \
+    --note "$walk_commits commits" -- bash "$WORK/compare-each.sh"
+measure --id walk-history --label "confdiff history, first run (new database)" \
+    --services "$WALK_SERVICES" --warmup "$WARMUP" --note "$walk_commits commits" \
+    --prepare "rm -f '$WORK/walk-cold.db' '$WORK/walk-cold.db-wal' '$WORK/walk-cold.db-shm'" \
+    -- "$BIN" history --repo "$walk" --db "$WORK/walk-cold.db" implementation_1 implementation_2
+"$BIN" history --repo "$walk" --db "$WORK/walk-warm.db" implementation_1 implementation_2 > /dev/null
+measure --id walk-history-again --label "confdiff history, the same history again (same database)" \
+    --services "$WALK_SERVICES" --warmup "$WARMUP" --note "$walk_commits commits" \
+    -- "$BIN" history --repo "$walk" --db "$WORK/walk-warm.db" implementation_1 implementation_2
+note "History walk: $WALK_SERVICES services per implementation, $walk_commits commits, each editing about 2 % of the config files; \`confdiff history implementation_1 implementation_2\` over all of them, against a shell loop running \`confdiff compare C:implementation_1 C:implementation_2\` for each commit C (the loop is timed over at most 3 runs, without a warm-up: it takes long)."
 
 # --------------------------------------------------------------------------
 say "remote: git:// from a local git daemon"

@@ -6,6 +6,7 @@ mod compare;
 mod database;
 mod fetch;
 mod history;
+mod progress;
 mod runs;
 mod show;
 mod stderr;

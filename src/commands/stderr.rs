@@ -3,6 +3,10 @@
 
 use std::io::{IsTerminal, Write};
 use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex, PoisonError};
+
+use super::progress::ProgressLine;
+use crate::remote::ProgressTree;
 
 use crate::engine::{Notice, Observer};
 use crate::printers::terminal_safe;
@@ -12,6 +16,8 @@ use crate::printers::terminal_safe;
 pub(super) struct Stderr {
     /// A progress line is on the terminal and must be cleared first.
     drawn: AtomicBool,
+    /// The line drawing a clone's or fetch's progress, while one runs.
+    transfer: Mutex<Option<ProgressLine>>,
 }
 
 impl Observer for Stderr {
@@ -42,7 +48,21 @@ impl Observer for Stderr {
         };
     }
 
-    fn wants_progress(&self) -> bool {
-        std::io::stderr().is_terminal()
+    fn transfer_started(&self) -> Option<Arc<ProgressTree>> {
+        if !std::io::stderr().is_terminal() {
+            return None;
+        }
+        let root = ProgressTree::new();
+        let line = ProgressLine::start(Arc::clone(&root));
+        *self.transfer.lock().unwrap_or_else(PoisonError::into_inner) = Some(line);
+        Some(root)
+    }
+
+    fn transfer_finished(&self) {
+        // Dropping the line stops its drawer and clears it.
+        self.transfer
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .take();
     }
 }

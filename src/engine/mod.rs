@@ -204,11 +204,13 @@ impl Engine {
         };
         let options = SyncOptions {
             network: access.network,
-            progress: self.observer.wants_progress(),
+            progress: self.observer.transfer_started(),
             token: access.token.clone(),
             on_wait: &on_wait,
         };
-        Ok(remote::sync(url, &cache, &options)?)
+        let synced = remote::sync(url, &cache, &options);
+        self.observer.transfer_finished();
+        Ok(synced?)
     }
 
     /// Compares two sides of an open repository.

@@ -7,7 +7,9 @@ use std::path::Path;
 
 use jiff::Timestamp;
 
-use crate::remote;
+use std::sync::Arc;
+
+use crate::remote::{self, ProgressTree};
 
 /// Something the caller may want to show.
 #[derive(Debug)]
@@ -70,11 +72,15 @@ pub trait Observer: Send + Sync {
     /// Something happened that the caller may show.
     fn notice(&self, notice: &Notice<'_>);
 
-    /// Whether clones and fetches should draw their progress (on a
-    /// terminal the caller owns).
-    fn wants_progress(&self) -> bool {
-        false
+    /// A clone or fetch starts: the tree its progress should go to, if
+    /// the caller draws it (the command line does, on a terminal).
+    fn transfer_started(&self) -> Option<Arc<ProgressTree>> {
+        None
     }
+
+    /// The clone or fetch that [`Observer::transfer_started`] announced
+    /// is over.
+    fn transfer_finished(&self) {}
 }
 
 /// An observer that ignores everything: for tests and embedders that do

@@ -14,6 +14,7 @@ mod refs;
 mod url;
 
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use jiff::Timestamp;
 
@@ -25,6 +26,7 @@ use cache::{read_record, write_record};
 use credentials::{CredentialSource, scrub_secrets};
 use lock::MirrorLock;
 use progress::ProgressLine;
+pub use progress::ProgressTree;
 
 /// Why a remote repository could not be made available. Every message
 /// names the URL without credentials, or the cache path.
@@ -131,8 +133,8 @@ pub enum Network {
 pub struct SyncOptions<'a> {
     /// Whether the network may be used.
     pub network: Network,
-    /// Draw progress on stderr (only sensible when it is a terminal).
-    pub progress: bool,
+    /// Where clone and fetch progress goes, if anyone draws it.
+    pub progress: Option<Arc<ProgressTree>>,
     /// The value of `CONFDIFF_TOKEN`, offered to https servers that ask.
     pub token: Option<String>,
     /// Called once if another process holds the mirror and this one waits.
@@ -199,7 +201,7 @@ pub fn sync(url: &RemoteUrl, cache: &Cache, options: &SyncOptions) -> Result<Mir
     let lock = MirrorLock::acquire(&path, options.on_wait)?;
     lock::clear_leftovers(&path)?;
     let credentials = CredentialSource::new(url, options.token.clone());
-    let progress = ProgressLine::start(options.progress);
+    let progress = ProgressLine::start(options.progress.clone());
     let scrub = |message: String| scrub_secrets(message, &credentials.secrets());
 
     if !path.exists() {
@@ -308,7 +310,7 @@ mod tests {
         let url = RemoteUrl::parse("https://alice:pw@example.com/acme/platform.git").unwrap();
         let options = SyncOptions {
             network: Network::Offline,
-            progress: false,
+            progress: None,
             token: None,
             on_wait: &|_| {},
         };
