@@ -5,7 +5,7 @@ use gix::ObjectId;
 use gix::traverse::commit::Parents;
 use gix::traverse::commit::topo::{Builder, Sorting};
 
-use super::{Repository, RepositoryError, describe};
+use super::{Repository, RepositoryError, describe, diagnose};
 
 /// A range as the user wrote it: `A..B` (reachable from B, not from A) or
 /// one revision (it and all its ancestors).
@@ -74,23 +74,39 @@ impl Repository {
         Ok(commits)
     }
 
-    /// The commit `rev` names.
+    /// The commit `rev` names. Beyond a shallow clone's boundary the
+    /// commit is missing rather than unknown, and the error says so.
     pub fn commit_id(&self, rev: &str) -> Result<ObjectId, RepositoryError> {
         let repo = self.local();
-        let id = repo
-            .rev_parse_single(rev)
-            .map_err(|e| RepositoryError::UnknownRevision {
-                rev: rev.to_owned(),
-                message: describe(&e),
-            })?;
-        let commit = id
-            .object()
-            .and_then(|object| object.peel_to_commit())
-            .map_err(|e| RepositoryError::NotACommit {
-                rev: rev.to_owned(),
-                message: describe(&e),
-            })?;
-        Ok(commit.id)
+        let shallow = || repo.is_shallow().unwrap_or(false);
+        let id = repo.rev_parse_single(rev).map_err(|e| {
+            if shallow() && diagnose::needs_missing_history(&repo, rev) {
+                RepositoryError::Shallow {
+                    rev: rev.to_owned(),
+                }
+            } else {
+                RepositoryError::UnknownRevision {
+                    rev: rev.to_owned(),
+                    message: describe(&e),
+                }
+            }
+        })?;
+        let not_a_commit = |e: gix::Error| RepositoryError::NotACommit {
+            rev: rev.to_owned(),
+            message: describe(&e),
+        };
+        // `HEAD^` names the parent's id without reading it; beyond a
+        // shallow boundary that object is simply not there.
+        let object = id.object().map_err(|e| {
+            if shallow() {
+                RepositoryError::Shallow {
+                    rev: rev.to_owned(),
+                }
+            } else {
+                not_a_commit(e)
+            }
+        })?;
+        Ok(object.peel_to_commit().map_err(not_a_commit)?.id)
     }
 
     /// Author, time and subject of `id`.

@@ -273,36 +273,13 @@ impl Repository {
     /// Resolves `spec` to a commit and the tree of its directory.
     pub fn resolve(&self, spec: &SideSpec) -> Result<ResolvedSide, RepositoryError> {
         let repo = self.local();
-        let shallow = || repo.is_shallow().unwrap_or(false);
-        let id = repo.rev_parse_single(spec.rev.as_str()).map_err(|e| {
-            if shallow() && diagnose::needs_missing_history(&repo, &spec.rev) {
-                RepositoryError::Shallow {
-                    rev: spec.rev.clone(),
-                }
-            } else {
-                RepositoryError::UnknownRevision {
-                    rev: spec.rev.clone(),
-                    message: describe(&e),
-                }
-            }
-        })?;
-        let not_a_commit = |e: gix::Error| RepositoryError::NotACommit {
-            rev: spec.rev.clone(),
-            message: describe(&e),
-        };
-        // `HEAD^` names the parent's id without reading it; beyond a
-        // shallow boundary that object is simply not there.
-        let object = id.object().map_err(|e| {
-            if shallow() {
-                RepositoryError::Shallow {
-                    rev: spec.rev.clone(),
-                }
-            } else {
-                not_a_commit(e)
-            }
-        })?;
-        let commit = object.peel_to_commit().map_err(not_a_commit)?;
-        let commit_id = commit.id;
+        let commit_id = self.commit_id(&spec.rev)?;
+        let commit = repo
+            .find_commit(commit_id)
+            .map_err(|e| RepositoryError::NotACommit {
+                rev: spec.rev.clone(),
+                message: describe(&e),
+            })?;
         let read_error = |what, id, e: gix::Error| RepositoryError::Read {
             what,
             id,
