@@ -298,18 +298,67 @@ impl Pair {
         let (Some(left), Some(right)) = (self.left, self.right) else {
             unreachable!("only pairs of two files are loaded")
         };
-        match (load(repo, left.id, options), load(repo, right.id, options)) {
-            (Ok(left), Ok(right)) => {
-                let differences = diff(&left, &right);
-                if differences.is_empty() {
-                    Outcome::Identical
-                } else {
-                    Outcome::Different(differences)
-                }
-            }
-            (left, right) => failed(left.err(), right.err()),
-        }
+        let (left, right) = (load(repo, left.id, options), load(repo, right.id, options));
+        outcome_of(left.as_ref(), right.as_ref())
     }
+}
+
+/// The outcome of two loaded (or failed) documents.
+fn outcome_of(left: Result<&Node, &SideProblem>, right: Result<&Node, &SideProblem>) -> Outcome {
+    match (left, right) {
+        (Ok(left), Ok(right)) => {
+            let differences = diff(left, right);
+            if differences.is_empty() {
+                Outcome::Identical
+            } else {
+                Outcome::Different(differences)
+            }
+        }
+        (left, right) => failed(left.err().cloned(), right.err().cloned()),
+    }
+}
+
+/// Loaded documents by blob id, kept between calls of [`compute_pairs`].
+pub(crate) type Documents = HashMap<ObjectId, Result<Node, SideProblem>>;
+
+/// Loads and diffs the pairs `keys` on `pool`, loading each distinct blob
+/// once however many pairs share it, and none that `documents` already
+/// holds (it gets the ones loaded): along a history one side of most new
+/// pairs is a blob an earlier pair already had.
+pub(crate) fn compute_pairs(
+    pool: &rayon::ThreadPool,
+    repo: &Repository,
+    keys: &[PairKey],
+    options: &CompareOptions,
+    documents: &mut Documents,
+) -> Vec<(PairKey, Arc<Outcome>)> {
+    let mut blobs: Vec<ObjectId> = keys
+        .iter()
+        .flat_map(|&(l, r)| [l, r])
+        .filter(|id| !documents.contains_key(id))
+        .collect();
+    blobs.sort_unstable();
+    blobs.dedup();
+    let chunk = blobs.len().div_ceil(pool.current_num_threads() * 4).max(1);
+    pool.install(|| {
+        let loaded: Vec<(ObjectId, Result<Node, SideProblem>)> = blobs
+            .par_chunks(chunk)
+            .flat_map_iter(|run| {
+                let local = repo.local();
+                run.iter()
+                    .map(move |&id| (id, load(&local, id, options)))
+                    .collect::<Vec<_>>()
+            })
+            .collect();
+        documents.extend(loaded);
+        let documents = &*documents;
+        keys.par_iter()
+            .map(|&key| {
+                let outcome = outcome_of(documents[&key.0].as_ref(), documents[&key.1].as_ref());
+                (key, Arc::new(outcome))
+            })
+            .collect()
+    })
 }
 
 fn failed(left: Option<SideProblem>, right: Option<SideProblem>) -> Outcome {

@@ -10,7 +10,7 @@
 
 mod changes;
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 
 use gix::ObjectId;
@@ -211,6 +211,18 @@ type Previous = (
     usize,
 );
 
+/// Commits whose new pairs are loaded together: enough to keep every
+/// worker busy, few enough that the documents loaded at once stay small.
+const BATCH_COMMITS: usize = 64;
+
+/// One commit's two sides: the commit each is read at, its folder's tree
+/// and its services.
+struct CommitSides {
+    commit: ObjectId,
+    left: (ObjectId, Option<ObjectId>, Arc<Services>),
+    right: (ObjectId, Option<ObjectId>, Arc<Services>),
+}
+
 /// What a history asks for.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct HistorySpec {
@@ -255,63 +267,103 @@ pub(crate) fn walk(
     };
     let mut rows: Vec<HistoryRow> = Vec::with_capacity(commits.len());
     let mut previous: Option<Previous> = None;
+    let mut documents = compare::Documents::new();
 
-    for (done, &commit) in commits.iter().enumerate() {
-        walker.progress(done, commits.len());
-        let info = repo.commit_info(&local, commit)?;
-        let (left_commit, left_tree) = left.tree(repo, &local, commit)?;
-        let (right_commit, right_tree) = right.tree(repo, &local, commit)?;
-
-        let unchanged = previous
-            .as_ref()
-            .is_some_and(|(l, r, _, _)| *l == left_tree && *r == right_tree);
-        let (summary, changes) = if unchanged {
-            let (_, _, services, keyed) = previous.as_ref().expect("checked above");
-            stats.pairs_reused += keyed;
-            (summary_of(services), Vec::new())
-        } else {
+    // In batches of commits: first every side's listing and the pairs not
+    // known yet, so that all of them are loaded and diffed at once on the
+    // whole pool (a commit alone holds a handful); then the rows, from
+    // results that are all known by then.
+    for (batch_number, batch) in commits.chunks(BATCH_COMMITS).enumerate() {
+        walker.progress(batch_number * BATCH_COMMITS, commits.len());
+        let mut sides = Vec::with_capacity(batch.len());
+        let mut missing: Vec<PairKey> = Vec::new();
+        for &commit in batch {
+            let (left_commit, left_tree) = left.tree(repo, &local, commit)?;
+            let (right_commit, right_tree) = right.tree(repo, &local, commit)?;
             let left_services = left.services(repo, &local, left_tree, file, &mut memo)?;
             let right_services = right.services(repo, &local, right_tree, file, &mut memo)?;
-            let keys = compare::reusable_keys(&left_services, &right_services);
-            let missing: Vec<PairKey> = keys
-                .iter()
-                .filter(|key| !results.contains_key(key))
-                .copied()
-                .collect();
-            if !missing.is_empty() {
-                results.extend(walker.known(&missing));
-            }
-            let compared = compare::compare_services(
-                pool,
-                repo,
-                Services::clone(&left_services),
-                Services::clone(&right_services),
-                &spec.options,
-                &results,
+            missing.extend(
+                compare::reusable_keys(&left_services, &right_services)
+                    .into_iter()
+                    .filter(|key| !results.contains_key(key)),
             );
-            stats.pairs_compared += compared.computed.len();
-            stats.pairs_reused += compared.reused;
-            walker.computed(&compared.computed);
-            results.extend(compared.computed.iter().cloned());
-            let changes = match &previous {
-                Some((_, _, before, _)) => changes::between(before, &compared.services),
-                None => Vec::new(),
+            sides.push(CommitSides {
+                commit,
+                left: (left_commit, left_tree, left_services),
+                right: (right_commit, right_tree, right_services),
+            });
+        }
+        missing.sort_unstable();
+        missing.dedup();
+        if !missing.is_empty() {
+            let cached = walker.known(&missing);
+            missing.retain(|key| !cached.contains_key(key));
+            results.extend(cached);
+        }
+        if !missing.is_empty() {
+            let computed =
+                compare::compute_pairs(pool, repo, &missing, &spec.options, &mut documents);
+            stats.pairs_compared += computed.len();
+            walker.computed(&computed);
+            results.extend(computed);
+        }
+
+        // Keep only the documents of blobs the last commit still has: the
+        // next commits pair their new blobs with those.
+        if let Some(last) = sides.last() {
+            let live: HashSet<ObjectId> = [&last.left.2, &last.right.2]
+                .into_iter()
+                .flat_map(|services| services.values().map(|entry| entry.id))
+                .collect();
+            documents.retain(|id, _| live.contains(id));
+        }
+
+        for side in sides {
+            let info = repo.commit_info(&local, side.commit)?;
+            let (left_commit, left_tree, left_services) = side.left;
+            let (right_commit, right_tree, right_services) = side.right;
+            let unchanged = previous
+                .as_ref()
+                .is_some_and(|(l, r, _, _)| *l == left_tree && *r == right_tree);
+            let (summary, changes) = if unchanged {
+                let (_, _, services, keyed) = previous.as_ref().expect("checked above");
+                stats.pairs_reused += keyed;
+                (summary_of(services), Vec::new())
+            } else {
+                let compared = compare::compare_services(
+                    pool,
+                    repo,
+                    Services::clone(&left_services),
+                    Services::clone(&right_services),
+                    &spec.options,
+                    &results,
+                );
+                debug_assert!(compared.computed.is_empty(), "every pair is known");
+                let keyed = compared.reused;
+                stats.pairs_reused += keyed;
+                let changes = match &previous {
+                    Some((_, _, before, _)) => changes::between(before, &compared.services),
+                    None => Vec::new(),
+                };
+                let summary = summary_of(&compared.services);
+                previous = Some((left_tree, right_tree, compared.services, keyed));
+                (summary, changes)
             };
-            let summary = summary_of(&compared.services);
-            previous = Some((left_tree, right_tree, compared.services, keys.len()));
-            (summary, changes)
-        };
-        rows.push(HistoryRow {
-            commit,
-            author: info.author,
-            author_time: info.author_time,
-            subject: info.subject,
-            left_commit,
-            right_commit,
-            summary,
-            changes,
-        });
+            rows.push(HistoryRow {
+                commit: side.commit,
+                author: info.author,
+                author_time: info.author_time,
+                subject: info.subject,
+                left_commit,
+                right_commit,
+                summary,
+                changes,
+            });
+        }
     }
+    // Pairs loaded for this walk were counted as reused too when their
+    // rows took them from the results.
+    stats.pairs_reused -= stats.pairs_compared.min(stats.pairs_reused);
     walker.progress(commits.len(), commits.len());
     Ok(HistoryReport {
         history_id: None,
