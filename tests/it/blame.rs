@@ -589,3 +589,83 @@ fn human_output_shows_the_current_value_then_each_change() {
     assert_eq!(stdout, expected);
     assert!(!stdout.contains('\u{1b}'));
 }
+
+#[test]
+fn a_url_is_blamed_through_its_mirror() {
+    use crate::harness::remote::{self, Upstream};
+    let mut upstream = Upstream::new();
+    upstream.write("implementation_1/svc-a/configuration.yml", "replicas: 4\n");
+    let raised = upstream.commit("Raise svc-a");
+    upstream.push("main");
+    let cache = tempfile::tempdir().unwrap();
+    let url = format!("file://{}", upstream.bare().display());
+    let report = remote::json(&remote::captured(remote::confdiff(cache.path()).args([
+        "blame",
+        "--format",
+        "json",
+        "--repo",
+        &url,
+        "--all",
+        "implementation_1/svc-a",
+        "replicas",
+    ])));
+    assert_eq!(report["repository"], url.as_str());
+    assert_eq!(report["changes"][0]["commit"], raised.as_str());
+    assert_eq!(report["changes"].as_array().unwrap().len(), 2);
+    // The mirror is there for offline use afterwards.
+    let offline = remote::json(&remote::captured(remote::confdiff(cache.path()).args([
+        "blame",
+        "--format",
+        "json",
+        "--repo",
+        &url,
+        "--offline",
+        "v1.4.0:implementation_1/svc-a",
+        "replicas",
+    ])));
+    assert_eq!(offline["current"]["value"], 3);
+}
+
+#[test]
+fn the_engine_blames_without_the_command_line() {
+    use confdiff::{
+        BlameError, BlameRequest, BlameState, Engine, EngineConfig, EngineError, RemoteAccess,
+        RepositorySource,
+    };
+    let mut repo = TestRepo::new();
+    repo.write(BILLING, "spec:\n  replicas: 3\n");
+    repo.commit("Add billing");
+    repo.write(BILLING, "spec:\n  replicas: 5\n");
+    let raised = repo.commit("Raise billing");
+    let engine = Engine::new(EngineConfig::default()).unwrap();
+    let source = RepositorySource::Given {
+        location: repo.path().display().to_string(),
+        access: RemoteAccess::default(),
+    };
+    let request = BlameRequest {
+        repository: source.clone(),
+        ..BlameRequest::new("implementation_2/billing", "spec.replicas")
+    };
+    let report = engine.blame(&request).unwrap();
+    assert_eq!(report.file_path, BILLING);
+    assert_eq!(report.changes.len(), 1);
+    assert_eq!(report.changes[0].commit.id.to_string(), raised);
+    assert_eq!(report.changes[0].commit.subject, "Raise billing");
+    match &report.changes[0].after {
+        BlameState::Present(value) => assert_eq!(value.json.get(), "5"),
+        other => panic!("{other:?}"),
+    }
+
+    let request = BlameRequest {
+        repository: source,
+        ..BlameRequest::new(BILLING, "spec.image")
+    };
+    match engine.blame(&request) {
+        Err(EngineError::Blame(BlameError::NeverPresent {
+            path, file_path, ..
+        })) => {
+            assert_eq!((path.as_str(), file_path.as_str()), ("spec.image", BILLING));
+        }
+        other => panic!("{other:?}"),
+    }
+}
