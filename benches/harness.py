@@ -166,8 +166,11 @@ def skip(args):
 
 
 def base_row(args):
-    return {"id": args.id, "label": args.label, "services": args.services,
-            "note": args.note or ""}
+    row = {"id": args.id, "label": args.label, "services": args.services,
+           "note": args.note or ""}
+    if getattr(args, "commits", None):
+        row["commits"] = args.commits
+    return row
 
 
 def ls_tree(repo, rev, folder, name):
@@ -388,6 +391,13 @@ def targets(rows, ctx):
         out.append(f"| The same history a second time, same database | ≤ 0.5× the first "
                    f"| {ratio:.2f}× ({fmt_ms(again)} vs {fmt_ms(walk)}) "
                    f"| {verdict(ratio <= 0.5, r.row('walk-history'), r.row('walk-history-again'))} |")
+    blame = [r.row(key) for key in ("blame-all", "blame-oldest") if r.ms(key) is not None]
+    if blame:
+        slowest = max(blame, key=lambda row: row["median_ms"])
+        out.append(f"| blame of one value over {slowest['commits']:,} commits (the slower of "
+                   f"`--all` and a value unchanged since the first commit) | < 500 ms "
+                   f"| {fmt_ms(slowest['median_ms'])} "
+                   f"| {verdict(slowest['median_ms'] < 500, *blame)} |")
     fetch, local = r.ms("remote-fetch"), r.ms("remote-offline")
     if fetch is not None and local is not None:
         added = fetch - local
@@ -523,6 +533,7 @@ def main():
         p.add_argument("--label", required=True)
         p.add_argument("--services", type=int, required=True)
         p.add_argument("--note")
+        p.add_argument("--commits", type=int, help="commits in the history the row walks")
 
     p = sub.add_parser("measure")
     row_args(p)

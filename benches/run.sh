@@ -37,6 +37,7 @@ if [ "$MODE" = quick ]; then
     SEED_SIZE=20; SCALE_SIZE=60; RSS_SIZE=80
     RUNS=2; WARMUP=1
     HIST_SERVICES=30; HIST_COMMITS=20; TAG_EVERY=5; FETCH_TAGS=50
+    BLAME_SERVICES=20; BLAME_COMMITS=30
     WALK_SERVICES=20; WALK_COMMITS=15
     PROFILE=dev; CARGO_PROFILE=()
     WORK=$(mktemp -d "${TMPDIR:-/tmp}/confdiff-bench.XXXXXX")
@@ -45,6 +46,7 @@ else
     SEED_SIZE=150; SCALE_SIZE=10000; RSS_SIZE=20000
     RUNS=5; WARMUP=1
     HIST_SERVICES=2000; HIST_COMMITS=300; TAG_EVERY=25; FETCH_TAGS=3000
+    BLAME_SERVICES=200; BLAME_COMMITS=1000
     WALK_SERVICES=300; WALK_COMMITS=999
     PROFILE=release; CARGO_PROFILE=(--release)
     WORK=${BENCH_DIR:-$ROOT/target/bench}
@@ -409,6 +411,56 @@ else
     skip --id remote-tags-git \
         --label "git fetch --prune --prune-tags in a bare mirror, nothing new, $FETCH_TAGS annotated tags" \
         --services "$HIST_SERVICES" --reason "$reason"
+fi
+
+# --------------------------------------------------------------------------
+say "blame: one value across a long first-parent history"
+EXPECTED_STEPS+=(blame-all blame-oldest)
+blame_label_all="confdiff blame --all: every change of one value of the most edited file"
+blame_label_oldest="confdiff blame: a value unchanged since the first commit, in the most edited file"
+if grep -qE '^[[:space:]]+blame([[:space:]]|$)' <<<"$TOP_HELP"; then
+    generate blame "$BLAME_SERVICES" --history "$BLAME_COMMITS"
+    blame_repo=$REPOS/blame
+    # gen.py sends most edits to a hot 5 % of the files; blame the file
+    # edited most. Every edit sets metadata.revision to the commit's
+    # number, so each commit that touches the file changes that value.
+    blame_file=$(git -C "$blame_repo" log --format= --name-only | grep . | sort | uniq -c \
+        | sort -k1,1nr -k2 | awk 'NR == 1 { print $2 }')
+    blame_edits=$(git -C "$blame_repo" rev-list --count HEAD -- "$blame_file")
+    blame=("$BIN" blame --repo "$blame_repo")
+    "${blame[@]}" --all --format json "$blame_file" metadata.revision > "$WORK/check.json"
+    python3 - "$WORK/check.json" "$blame_edits" <<'CHECK'
+import json, sys
+report, edits = json.load(open(sys.argv[1])), int(sys.argv[2])
+found = len(report["changes"])
+if found != edits or report["changes"][-1]["before"]["state"] != "absent":
+    sys.exit(f"blame --all found {found} changes of metadata.revision; "
+             f"git log finds {edits} commits that edit the file")
+print(f"  blame --all: {found} changes, one per commit that edits the file", file=sys.stderr)
+CHECK
+    "${blame[@]}" --format json "$blame_file" kind > "$WORK/check.json"
+    python3 - "$WORK/check.json" <<'CHECK'
+import json, sys
+report = json.load(open(sys.argv[1]))
+if [c["before"]["state"] for c in report["changes"]] != ["absent"]:
+    sys.exit(f"blame of kind should find the first commit only: {report['changes']}")
+CHECK
+    commits=$((BLAME_COMMITS + 1))
+    measure --id blame-all --label "$blame_label_all" --services "$BLAME_SERVICES" \
+        --commits "$commits" --warmup "$WARMUP" \
+        --note "$commits commits, $blame_edits of them edit the file: $blame_edits changes" \
+        -- "${blame[@]}" --all "$blame_file" metadata.revision
+    measure --id blame-oldest --label "$blame_label_oldest" --services "$BLAME_SERVICES" \
+        --commits "$commits" --warmup "$WARMUP" \
+        --note "the walk reaches the first of $commits commits and loads $blame_edits versions" \
+        -- "${blame[@]}" "$blame_file" kind
+    note "Blame: a repository of its own, $BLAME_SERVICES services and $commits commits (gen.py --history $BLAME_COMMITS), blamed at its most edited file ($blame_file, edited by $blame_edits commits). Both rows must find what git log finds before they are timed: the --all row one change per commit that edits the file, the other row the first commit only."
+    rm -rf "$blame_repo"
+else
+    reason="this confdiff has no blame command"
+    skip --id blame-all --label "$blame_label_all" --services "$BLAME_SERVICES" --reason "$reason"
+    skip --id blame-oldest --label "$blame_label_oldest" --services "$BLAME_SERVICES" \
+        --reason "$reason"
 fi
 
 # --------------------------------------------------------------------------

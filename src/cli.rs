@@ -9,8 +9,9 @@ use std::path::PathBuf;
 use clap::builder::BoolishValueParser;
 use clap::{Args, CommandFactory, Parser, Subcommand, ValueEnum};
 
+use crate::blame::BlameOptions;
 use crate::compare::{CompareOptions, DEFAULT_MAX_FILE_SIZE};
-use crate::engine::{CompareRequest, HistoryRequest, RemoteAccess, RepositorySource};
+use crate::engine::{BlameRequest, CompareRequest, HistoryRequest, RemoteAccess, RepositorySource};
 use crate::printers::Format;
 use crate::remote::{self, Network};
 use crate::repository::CommitRange;
@@ -38,6 +39,20 @@ A side written DIR follows the range (at each commit C it is C:DIR); a side
 written REV:DIR stays at REV. The commits are those of `git rev-list
 --topo-order --reverse [--first-parent] [-n N] RANGE`. Every history is saved
 (unless --no-save); `confdiff show ID` prints it again.";
+
+const BLAME_AFTER_HELP: &str = "\
+Examples:
+  confdiff blame implementation_2/billing spec.replicas
+  confdiff blame --all v1.4.0:implementation_1/api 'labels[\"app.kubernetes.io/name\"]'
+  confdiff blame --format json implementation_1/api/configuration.yml '[\"spec\",\"ports\",0]'
+
+TARGET is a file from the repository root, or a service folder (a folder at
+REV), in which case --file is appended. PATH is written as confdiff prints
+paths (spec.ports[0].name, shards[2 (int)], (root)) or as a JSON array.
+Only the first-parent chain from REV is walked.
+
+Exit status: 0 a change was found; 2 the blame could not run, or the path
+was never present on that chain.";
 
 const RUNS_AFTER_HELP: &str = "\
 Examples:
@@ -99,6 +114,11 @@ pub enum Command {
     /// apart, and how far.
     #[command(after_help = HISTORY_AFTER_HELP)]
     History(HistoryArgs),
+    /// Show the commit that last changed one value of a config file.
+    ///
+    /// With --all, every commit that changed it, newest first.
+    #[command(after_help = BLAME_AFTER_HELP)]
+    Blame(BlameArgs),
     /// List the saved runs, newest first.
     #[command(after_help = RUNS_AFTER_HELP)]
     Runs(RunsArgs),
@@ -246,6 +266,65 @@ pub struct CompareArgs {
     /// Do not save the run (its JSON run_id is null).
     #[arg(long)]
     pub no_save: bool,
+}
+
+/// `confdiff blame`.
+#[derive(Debug, Args)]
+pub struct BlameArgs {
+    /// [REV:]TARGET: a file path from the repository root, or a service
+    /// folder (the config file named by --file is appended). REV is
+    /// anything `git rev-parse` accepts.
+    #[arg(value_name = "[REV:]TARGET")]
+    pub target: OsString,
+
+    /// The path inside the file, as confdiff prints paths
+    /// (spec.ports[0].name, labels["app.kubernetes.io/name"],
+    /// shards[2 (int)]) or as a JSON array (["spec","replicas"]).
+    #[arg(value_name = "PATH", allow_hyphen_values = true)]
+    pub path: OsString,
+
+    /// The repository and, for a URL, how to reach it.
+    #[command(flatten)]
+    pub source: RepoArgs,
+
+    /// Revision the walk starts from when TARGET has no REV:.
+    #[arg(long, value_name = "REV", default_value = "HEAD")]
+    pub rev: OsString,
+
+    /// Config file name in a service folder TARGET.
+    #[arg(long, value_name = "NAME", default_value = "configuration.yml")]
+    pub file: OsString,
+
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = FormatArg::Human)]
+    pub format: FormatArg,
+
+    /// Every change, newest first, not only the newest.
+    #[arg(long)]
+    pub all: bool,
+
+    /// Larger versions of the file count as an error state (see compare
+    /// --max-file-size) [default: 16MiB].
+    #[arg(long, value_name = "SIZE", value_parser = parse_size, allow_hyphen_values = true,
+          default_value_t = DEFAULT_MAX_FILE_SIZE, hide_default_value = true)]
+    pub max_file_size: u64,
+}
+
+impl BlameArgs {
+    /// The request the engine runs.
+    pub fn request(&self) -> Result<BlameRequest, ArgumentError> {
+        Ok(BlameRequest {
+            repository: self.source.source()?,
+            target: utf8("TARGET", &self.target)?,
+            rev: utf8("--rev", &self.rev)?,
+            path: utf8("PATH", &self.path)?,
+            options: BlameOptions {
+                file: file_name(&self.file)?,
+                max_file_size: self.max_file_size,
+                all: self.all,
+            },
+        })
+    }
 }
 
 /// `confdiff history`.

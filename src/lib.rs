@@ -50,6 +50,7 @@
 //! ```
 #![deny(missing_docs)]
 
+mod blame;
 pub mod cli;
 pub mod commands;
 mod compare;
@@ -65,21 +66,24 @@ mod repository;
 mod side;
 mod store;
 
+pub use blame::{BlameChange, BlameError, BlameOptions, BlameReport, BlameState};
 pub use compare::{CompareOptions, DEFAULT_MAX_FILE_SIZE, ServiceError, SideProblem};
-pub use diff::{Difference, Kind, Path, PathFormatError, Segment, SideValue, diff};
+pub use diff::{
+    Difference, Kind, Path, PathFormatError, PathSyntaxError, Segment, SideValue, diff,
+};
 pub use document::{
     ExpansionLimit, Integer, Key, LoadError, MAX_ALIAS_BYTES, MAX_ALIAS_NODES, MAX_DEPTH,
     MAX_FLOW_DEPTH, Mapping, Nesting, Node, Tagged, Value, ValueType, load, load_documents,
 };
 pub use engine::{
-    CompareRequest, Comparison, Engine, EngineConfig, EngineError, HistoryRequest, Notice,
-    Observer, RemoteAccess, RepositorySource, Saved, Silent,
+    BlameRequest, CompareRequest, Comparison, Engine, EngineConfig, EngineError, HistoryRequest,
+    Notice, Observer, RemoteAccess, RepositorySource, Saved, Silent,
 };
 pub use exit_codes::ExitStatus;
 pub use history::{
     HistoryError, HistoryReport, HistoryRow, HistorySide, HistoryStats, ServiceChange,
 };
-pub use printers::{Escaped, Format, PrintOptions, print, print_runs, terminal_safe};
+pub use printers::{Escaped, Format, PrintOptions, print, print_blame, print_runs, terminal_safe};
 pub use remote::Network;
 pub use report::{
     ErrorKind, Outcome, Report, ServiceFailure, ServiceReport, SideReport, Status, Summary,

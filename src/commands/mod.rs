@@ -2,6 +2,7 @@
 //! printers. Each turns its arguments into a request, runs it, prints the
 //! result on stdout and says how the process should exit.
 
+mod blame;
 mod compare;
 mod database;
 mod fetch;
@@ -23,6 +24,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitStatus> {
     match cli.command {
         Command::Compare(args) => compare::run(&args),
         Command::History(args) => history::run(&args),
+        Command::Blame(args) => blame::run(&args),
         Command::Runs(args) => runs::run(&args),
         Command::Show(args) => show::run(&args),
         Command::Fetch(args) => fetch::run(&args),

@@ -366,7 +366,7 @@ fn failed(left: Option<SideProblem>, right: Option<SideProblem>) -> Outcome {
 }
 
 /// Reads blob `id` and loads it, checking its size before reading it.
-fn load(
+pub(crate) fn load(
     repo: &gix::Repository,
     id: ObjectId,
     options: &CompareOptions,

@@ -1,13 +1,15 @@
 //! Differences: the contract's depth-first walk over two documents.
 
 mod path;
+mod selector;
 mod walk;
 
 use serde_json::value::RawValue;
 
-use crate::document::ValueType;
+use crate::document::{Value, ValueType};
 
 pub use path::{Path, PathFormatError, Segment};
+pub use selector::{PathSyntaxError, Selector};
 pub use walk::diff;
 
 /// What happened at a path.
@@ -57,6 +59,19 @@ pub struct SideValue {
     pub value_type: ValueType,
     /// 1-based line where the value (or its key) starts.
     pub line: u32,
+}
+
+impl SideValue {
+    /// `value`, found at `line`, in the form the contract writes it. The
+    /// one renderer of values: differences and blame both use it.
+    pub fn of(value: &Value, line: u32) -> Self {
+        SideValue {
+            json: serde_json::value::to_raw_value(value)
+                .expect("a document value always serializes to JSON"),
+            value_type: value.value_type(),
+            line,
+        }
+    }
 }
 
 impl PartialEq for SideValue {

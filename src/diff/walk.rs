@@ -88,12 +88,7 @@ impl<'a> Walk<'a> {
     }
 
     fn record(&mut self, kind: Kind, left: Option<(&Value, u32)>, right: Option<(&Value, u32)>) {
-        let side = |(value, line): (&Value, u32)| SideValue {
-            json: serde_json::value::to_raw_value(value)
-                .expect("a document value always serializes to JSON"),
-            value_type: value.value_type(),
-            line,
-        };
+        let side = |(value, line): (&Value, u32)| SideValue::of(value, line);
         let path = self
             .path
             .iter()

@@ -13,7 +13,9 @@ use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use std::time::{Instant, SystemTime};
 
+use crate::blame::{self, BlameError, BlameReport};
 use crate::compare::{self, CompareOptions, Known, PairKey};
+use crate::diff::Selector;
 use crate::history::{self, HistoryError, HistoryReport, HistorySpec};
 use crate::remote::{
     self, Cache, Mirror, MirrorState, MirrorSummary, Network, RemoteError, RemoteUrl, RepoLocation,
@@ -26,7 +28,7 @@ use crate::side::{SideError, SideSpec};
 use crate::store::{HistorySummary, RunMeta, RunSummary, SavedKind, Store, StoreError};
 
 pub use observer::{Notice, Observer, Silent};
-pub use request::{CompareRequest, HistoryRequest, RemoteAccess, RepositorySource};
+pub use request::{BlameRequest, CompareRequest, HistoryRequest, RemoteAccess, RepositorySource};
 
 /// The stack of each worker thread. The loader caps nesting at
 /// [`crate::document::MAX_DEPTH`] and the diff walk recurses once per
@@ -73,6 +75,10 @@ pub enum EngineError {
     /// A history could not be walked.
     #[error(transparent)]
     History(#[from] HistoryError),
+    /// A blame could not run: a bad PATH or TARGET, or a path that was
+    /// never there.
+    #[error(transparent)]
+    Blame(#[from] BlameError),
     /// A request needs a database and the engine has none.
     #[error("no database is open")]
     NoStore,
@@ -273,6 +279,16 @@ impl Engine {
             }
         }
         Ok(Saved { report, save_error })
+    }
+
+    /// The whole job of `confdiff blame`: parse PATH and TARGET (before
+    /// anything is opened, so a typo fails at once), open the repository
+    /// and walk the first parents back from the revision.
+    pub fn blame(&self, request: &BlameRequest) -> Result<BlameReport, EngineError> {
+        let selector = Selector::parse(&request.path).map_err(BlameError::from)?;
+        let target = blame::target(&request.target, &request.rev)?;
+        let repo = self.open(&request.repository)?;
+        Ok(blame::blame(&repo, &target, &selector, &request.options)?)
     }
 
     /// What saved `id` is: a run, a history, or nothing.

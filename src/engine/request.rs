@@ -4,6 +4,7 @@
 
 use std::path::PathBuf;
 
+use crate::blame::BlameOptions;
 use crate::compare::CompareOptions;
 use crate::remote::Network;
 use crate::repository::CommitRange;
@@ -88,4 +89,36 @@ pub struct HistoryRequest {
     pub range: CommitRange,
     /// What to compare in each service folder, and the limits.
     pub options: CompareOptions,
+}
+
+/// One blame: which commit last changed the value at a path of a file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BlameRequest {
+    /// Where the file is read.
+    pub repository: RepositorySource,
+    /// `[REV:]TARGET`: a file from the repository root, or a service
+    /// folder (a tree at REV) that holds [`BlameOptions::file`].
+    pub target: String,
+    /// The revision the walk starts from when TARGET has no `REV:`.
+    pub rev: String,
+    /// The path inside the file, written as confdiff prints paths
+    /// (`spec.ports[0].name`) or as a JSON array (`["spec","replicas"]`).
+    pub path: String,
+    /// The file name for a folder, the size limit, and whether to list
+    /// every change.
+    pub options: BlameOptions,
+}
+
+impl BlameRequest {
+    /// `path` of `target` from HEAD of the repository around the current
+    /// directory, the newest change only.
+    pub fn new(target: impl Into<String>, path: impl Into<String>) -> Self {
+        BlameRequest {
+            repository: RepositorySource::Discover,
+            target: target.into(),
+            rev: "HEAD".to_owned(),
+            path: path.into(),
+            options: BlameOptions::default(),
+        }
+    }
 }

@@ -25,7 +25,7 @@ use crate::report::{Outcome, Report, ServiceReport, SideReport, Summary};
 
 /// Without a width, values longer than this many characters are shortened
 /// with `…`.
-const MAX_VALUE_CHARS: usize = 48;
+pub(super) const MAX_VALUE_CHARS: usize = 48;
 /// Without a width, paths are padded to align the values, up to this
 /// width.
 const MAX_PATH_COLUMN: usize = 40;
@@ -261,7 +261,7 @@ fn values_text(difference: &Difference, per_side: Option<usize>) -> String {
 
 /// A value as a reader expects it: JSON text, except that special floats
 /// lose their quotes and a tagged value shows its tag first.
-fn value_text(value: &SideValue) -> String {
+pub(super) fn value_text(value: &SideValue) -> String {
     #[derive(Deserialize)]
     struct TaggedWire<'a> {
         tag: String,

@@ -1,6 +1,7 @@
 //! Printers: render a [`Report`] for people or for programs. Both write to
 //! any `Write`, so the command line, tests and a server share them.
 
+mod blame;
 pub(crate) mod escape;
 mod fit;
 mod history;
@@ -13,6 +14,7 @@ use std::io::{self, Write};
 
 use crate::report::Report;
 
+pub use blame::print_blame;
 pub use escape::{Escaped, terminal_safe};
 pub use history::print_history;
 pub use plot::plot_history;

@@ -1,11 +1,12 @@
 //! Commits: a range walked as `git rev-list --topo-order` walks it, what
-//! each commit says about itself, and a folder's tree at a commit.
+//! each commit says about itself, a folder's tree at a commit, and one
+//! commit's step back along first parents with the entry a path names.
 
 use gix::ObjectId;
 use gix::traverse::commit::Parents;
 use gix::traverse::commit::topo::{Builder, Sorting};
 
-use super::{Repository, RepositoryError, describe, diagnose};
+use super::{EntryKind, Repository, RepositoryError, describe, diagnose};
 
 /// A range as the user wrote it: `A..B` (reachable from B, not from A) or
 /// one revision (it and all its ancestors).
@@ -163,4 +164,51 @@ impl Repository {
             .filter(|entry| entry.mode().is_tree())
             .map(|entry| entry.object_id()))
     }
+
+    /// The root tree of commit `id` and its first parent (`None` for a
+    /// root commit): one step of a walk along first parents.
+    pub(crate) fn tree_and_first_parent(
+        &self,
+        repo: &gix::Repository,
+        id: ObjectId,
+    ) -> Result<(ObjectId, Option<ObjectId>), RepositoryError> {
+        let read_error = |message: String| RepositoryError::Read {
+            what: "commit",
+            id,
+            message,
+        };
+        let commit = repo.find_commit(id).map_err(|e| read_error(describe(&e)))?;
+        let decoded = commit.decode().map_err(|e| read_error(e.to_string()))?;
+        Ok((decoded.tree(), decoded.parents().next()))
+    }
+
+    /// The entry at `path` (`/`-separated, from the root, not empty) in
+    /// root tree `tree`, or `None` when there is none.
+    pub(crate) fn entry_at(
+        &self,
+        repo: &gix::Repository,
+        tree: ObjectId,
+        path: &str,
+    ) -> Result<Option<TreeEntry>, RepositoryError> {
+        let read_error = |e: gix::Error| RepositoryError::Read {
+            what: "tree",
+            id: tree,
+            message: describe(&e),
+        };
+        let root = repo.find_tree(tree).map_err(&read_error)?;
+        let entry = root.lookup_entry(path.split('/')).map_err(&read_error)?;
+        Ok(entry.map(|entry| TreeEntry {
+            kind: EntryKind::from_git(entry.mode().kind()),
+            id: entry.object_id(),
+        }))
+    }
+}
+
+/// What a path names in a tree.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct TreeEntry {
+    /// What the entry is.
+    pub kind: EntryKind,
+    /// The object it points to.
+    pub id: ObjectId,
 }

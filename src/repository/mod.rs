@@ -12,7 +12,7 @@ use gix::ObjectId;
 
 use crate::side::SideSpec;
 
-pub use commits::{CommitInfo, CommitRange};
+pub use commits::{CommitInfo, CommitRange, TreeEntry};
 pub(crate) use services::SubtreeMemo;
 pub use services::{EntryKind, ServiceEntry, Services, service_name};
 

@@ -24,7 +24,7 @@ pub enum EntryKind {
 }
 
 impl EntryKind {
-    fn from_git(kind: GitKind) -> Self {
+    pub(super) fn from_git(kind: GitKind) -> Self {
         match kind {
             GitKind::Blob | GitKind::BlobExecutable => EntryKind::File,
             GitKind::Link => EntryKind::Symlink,

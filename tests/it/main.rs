@@ -5,6 +5,7 @@
 
 mod harness;
 
+mod blame;
 mod cli_errors;
 mod compare;
 mod difference_types;
