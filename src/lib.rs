@@ -82,4 +82,4 @@ pub use report::{
 };
 pub use repository::{EntryKind, Repository, RepositoryError};
 pub use side::{SideError, SideSpec};
-pub use store::{RunMeta, RunSummary, SCHEMA_VERSION, Store, StoreError};
+pub use store::{GcStats, RunMeta, RunSummary, SCHEMA_VERSION, Store, StoreError};

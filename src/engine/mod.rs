@@ -21,7 +21,7 @@ use crate::remote::{
 use crate::report::Report;
 use crate::repository::{Repository, RepositoryError};
 use crate::side::{SideError, SideSpec};
-use crate::store::{RunMeta, RunSummary, Store, StoreError};
+use crate::store::{GcStats, RunMeta, RunSummary, Store, StoreError};
 
 pub use observer::{Notice, Observer, Silent};
 pub use request::{CompareRequest, RemoteAccess, RepositorySource};
@@ -243,6 +243,17 @@ impl Engine {
     pub fn list_runs(&self, limit: Option<usize>) -> Result<(Vec<RunSummary>, u64), EngineError> {
         let store = self.store()?;
         Ok((store.list_runs(limit)?, store.count_runs()?))
+    }
+
+    /// Removes saved runs (beyond the newest `keep_runs`, and older than
+    /// `older_than_days` days), then the cached results no remaining run
+    /// needs, then compacts the database; see [`Store::gc`].
+    pub fn gc(
+        &self,
+        keep_runs: Option<usize>,
+        older_than_days: Option<u32>,
+    ) -> Result<GcStats, EngineError> {
+        Ok(self.store()?.gc(keep_runs, older_than_days)?)
     }
 
     /// Where the database is, when the engine has one.

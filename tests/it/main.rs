@@ -22,6 +22,8 @@ mod remote_git_daemon;
 mod remote_http;
 mod remote_local;
 mod service_errors;
+mod store_cache;
+mod store_gc;
 mod store_location;
 mod store_queries;
 mod store_roundtrip;
