@@ -349,7 +349,8 @@ fn a_database_from_before_error_kinds_reads_and_upgrades() {
     // Make it the version-1 database an earlier confdiff wrote.
     let conn = rusqlite::Connection::open(&db).unwrap();
     conn.execute_batch(
-        "ALTER TABLE services DROP COLUMN error_kind;
+        "DROP TABLE pair_cache;
+         ALTER TABLE services DROP COLUMN error_kind;
          ALTER TABLE differences DROP COLUMN key_types;
          PRAGMA user_version = 1;",
     )
