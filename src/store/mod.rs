@@ -12,6 +12,10 @@
 //! [`schema`]'s migrations in one transaction; and a file that is not ours
 //! (not SQLite, another program's, a newer schema) is refused before
 //! anything is written to it.
+//!
+//! Beside the runs, [`cache`] keeps what each pair of blobs compared to
+//! (read back only when its checksum verifies), and [`gc`] removes old
+//! runs and the cached results no run needs.
 
 mod cache;
 mod error;
