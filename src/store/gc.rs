@@ -32,9 +32,12 @@ pub struct GcStats {
 impl Store {
     /// Removes the runs beyond the newest `keep_runs` and the runs that
     /// started more than `older_than_days` days ago (a run either names
-    /// goes; neither given removes no run), then the cached results of
-    /// blob pairs no remaining run has (see [`NEEDED_PAIRS`]), in one
-    /// transaction; then compacts the file (VACUUM). Run ids are never
+    /// goes; neither given removes no run), then the cached results,
+    /// under any options digest, of the blob pairs that no service of a
+    /// remaining run has, in one transaction; then compacts the file
+    /// (VACUUM). A failed removal removes nothing ([`StoreError::Gc`]); a
+    /// failed compaction keeps the removal ([`StoreError::Compact`]). Run
+    /// ids are never
     /// given out again, so `show ID` never shows another run than it did.
     pub fn gc(
         &mut self,
