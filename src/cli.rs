@@ -3,7 +3,7 @@
 
 use std::ffi::{OsStr, OsString};
 use std::io::Write;
-use std::num::NonZeroUsize;
+use std::num::{NonZeroU32, NonZeroUsize};
 use std::path::PathBuf;
 
 use clap::builder::BoolishValueParser;
@@ -66,6 +66,17 @@ Examples:
   confdiff show 12
   confdiff show 12 --format json --exit-code";
 
+const GC_AFTER_HELP: &str = "\
+Examples:
+  confdiff gc
+  confdiff gc --keep-runs 100
+  confdiff gc --older-than 90 --db /media/usb/confdiff.db
+
+Without --keep-runs or --older-than no run is removed, only the cached
+results that no saved run refers to; with both, a run either option names
+is removed. The database is compacted afterwards. Exit status 2 when the
+database does not exist or could not be cleaned up.";
+
 const FETCH_AFTER_HELP: &str = "\
 Examples:
   confdiff fetch https://example.com/acme/platform.git git@example.com:acme/infra.git
@@ -125,6 +136,10 @@ pub enum Command {
     /// Print a saved run exactly as `compare` printed it.
     #[command(after_help = SHOW_AFTER_HELP)]
     Show(ShowArgs),
+    /// Remove old runs and the cached results no saved run needs, and
+    /// compact the database.
+    #[command(after_help = GC_AFTER_HELP)]
+    Gc(GcArgs),
     /// Clone or update the cached mirrors of remote repositories, ahead of
     /// offline use; or list them.
     #[command(after_help = FETCH_AFTER_HELP)]
@@ -197,6 +212,37 @@ pub struct ShowArgs {
     /// Never shorten values or paths in the human output.
     #[arg(long)]
     pub full_values: bool,
+}
+
+/// `confdiff gc`.
+#[derive(Debug, Args)]
+pub struct GcArgs {
+    /// The database.
+    #[command(flatten)]
+    pub db: DbArgs,
+
+    /// Keep the N newest runs and remove the older ones.
+    #[arg(long, value_name = "N", value_parser = parse_at_least_one::<NonZeroUsize>)]
+    pub keep_runs: Option<NonZeroUsize>,
+
+    /// Remove the runs made more than DAYS days ago.
+    #[arg(long, value_name = "DAYS", value_parser = parse_at_least_one::<NonZeroU32>)]
+    pub older_than: Option<NonZeroU32>,
+}
+
+/// A whole number of at least 1: `gc` options where 0 would remove every
+/// run, which is more often a slip than a wish.
+fn parse_at_least_one<T: std::str::FromStr>(text: &str) -> Result<T, String> {
+    let at_least_one =
+        "must be a whole number, at least 1 (to remove every run, delete the database file)";
+    match text.trim().parse::<u64>() {
+        Ok(0) => Err(at_least_one.to_owned()),
+        Ok(_) => text
+            .trim()
+            .parse()
+            .map_err(|_| format!("'{text}' is too large")),
+        Err(_) => Err(at_least_one.to_owned()),
+    }
 }
 
 /// `confdiff compare`.
@@ -681,6 +727,26 @@ mod tests {
     #[test]
     fn the_command_line_is_consistent() {
         Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn gc_counts_are_whole_and_at_least_one() {
+        assert_eq!(
+            parse_at_least_one::<NonZeroUsize>("3"),
+            Ok(NonZeroUsize::new(3).unwrap())
+        );
+        for bad in ["0", "-1", "", "1.5", "ten"] {
+            let error = parse_at_least_one::<NonZeroU32>(bad).unwrap_err();
+            assert!(
+                error.starts_with("must be a whole number"),
+                "{bad}: {error}"
+            );
+        }
+        assert!(
+            parse_at_least_one::<NonZeroU32>("4294967296")
+                .unwrap_err()
+                .contains("too large")
+        );
     }
 
     #[test]

@@ -91,5 +91,5 @@ pub use report::{
 pub use repository::{CommitInfo, CommitRange, EntryKind, Repository, RepositoryError};
 pub use side::{SideError, SideSpec};
 pub use store::{
-    HistorySummary, RunMeta, RunSummary, SCHEMA_VERSION, SavedKind, Store, StoreError,
+    GcStats, HistorySummary, RunMeta, RunSummary, SCHEMA_VERSION, SavedKind, Store, StoreError,
 };

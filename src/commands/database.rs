@@ -46,6 +46,21 @@ pub(super) fn open_for_reading(db: &DbArgs) -> anyhow::Result<Engine> {
     })?)
 }
 
+/// An engine over an existing database opened for writing, for the
+/// commands that change what was saved (`gc`); it must exist.
+pub(super) fn open_for_cleaning(db: &DbArgs) -> anyhow::Result<Engine> {
+    let path = match &db.db {
+        Some(path) => path.clone(),
+        None => default_path()?,
+    };
+    let store = Store::open_existing_writable(&path)?;
+    Ok(Engine::new(EngineConfig {
+        jobs: NonZeroUsize::new(1),
+        store: Some(store),
+        ..EngineConfig::default()
+    })?)
+}
+
 fn default_path() -> anyhow::Result<PathBuf> {
     store::default_path().ok_or_else(|| {
         anyhow!(

@@ -6,6 +6,7 @@ mod blame;
 mod compare;
 mod database;
 mod fetch;
+mod gc;
 mod history;
 mod progress;
 mod runs;
@@ -28,6 +29,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitStatus> {
         Command::Runs(args) => runs::run(&args),
         Command::Show(args) => show::run(&args),
         Command::Fetch(args) => fetch::run(&args),
+        Command::Gc(args) => gc::run(&args),
         Command::Completions(args) => to_stdout(|out| {
             cli::write_completions(&args, out);
             Ok(())

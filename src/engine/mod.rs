@@ -25,7 +25,7 @@ use crate::report::Outcome;
 use crate::report::Report;
 use crate::repository::{Repository, RepositoryError};
 use crate::side::{SideError, SideSpec};
-use crate::store::{HistorySummary, RunMeta, RunSummary, SavedKind, Store, StoreError};
+use crate::store::{GcStats, HistorySummary, RunMeta, RunSummary, SavedKind, Store, StoreError};
 
 pub use observer::{Notice, Observer, Silent};
 pub use request::{BlameRequest, CompareRequest, HistoryRequest, RemoteAccess, RepositorySource};
@@ -321,6 +321,17 @@ impl Engine {
     pub fn list_runs(&self, limit: Option<usize>) -> Result<(Vec<RunSummary>, u64), EngineError> {
         let store = self.store()?;
         Ok((store.list_runs(limit)?, store.count_runs()?))
+    }
+
+    /// Removes saved runs (beyond the newest `keep_runs`, and older than
+    /// `older_than_days` days), then the cached results no remaining run
+    /// needs, then compacts the database; see [`Store::gc`].
+    pub fn gc(
+        &self,
+        keep_runs: Option<usize>,
+        older_than_days: Option<u32>,
+    ) -> Result<GcStats, EngineError> {
+        Ok(self.store()?.gc(keep_runs, older_than_days)?)
     }
 
     /// Where the database is, when the engine has one.

@@ -97,6 +97,36 @@ pub enum StoreError {
         /// What SQLite said ("database or disk is full", …).
         error: rusqlite::Error,
     },
+    /// Writing results to the cache failed; the transaction was rolled
+    /// back, so the cache is as it was.
+    #[error(
+        "cannot save results in the cache of database '{path}': {error}; the cache is as it was"
+    )]
+    CacheWrite {
+        /// The database path.
+        path: PathBuf,
+        /// What SQLite said.
+        error: rusqlite::Error,
+    },
+    /// Removing runs or cached results failed; nothing was removed.
+    #[error("cannot clean up database '{path}': {error}; nothing was removed")]
+    Gc {
+        /// The database path.
+        path: PathBuf,
+        /// What SQLite said.
+        error: rusqlite::Error,
+    },
+    /// The runs and cached results were removed, but compacting the file
+    /// (VACUUM, which needs free space about the database's size) failed.
+    #[error(
+        "removed the runs and cached results from database '{path}', but could not compact it: {error}"
+    )]
+    Compact {
+        /// The database path.
+        path: PathBuf,
+        /// What SQLite said.
+        error: rusqlite::Error,
+    },
     /// Reading saved runs failed.
     #[error("cannot read database '{path}': {error}")]
     Read {

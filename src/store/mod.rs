@@ -12,10 +12,17 @@
 //! [`schema`]'s migrations in one transaction; and a file that is not ours
 //! (not SQLite, another program's, a newer schema) is refused before
 //! anything is written to it.
+//!
+//! Beside the runs, [`cache`] keeps what each pair of blobs compared to
+//! (read back only when its checksum verifies), and [`gc`] removes old
+//! runs and the cached results no run needs.
 
+mod cache;
 mod error;
+mod gc;
 mod history;
 mod load;
+mod payload;
 mod save;
 mod schema;
 
@@ -28,6 +35,7 @@ use crate::report::{SideReport, Summary};
 use schema::{APPLICATION_ID, LATEST_VERSION, Migrated};
 
 pub use error::StoreError;
+pub use gc::GcStats;
 pub use history::{HistorySummary, SavedKind};
 /// The schema version this binary creates and reads (`PRAGMA user_version`).
 pub use schema::LATEST_VERSION as SCHEMA_VERSION;
@@ -110,11 +118,15 @@ pub struct Store {
     version: i64,
 }
 
-/// Whether opening may create the file.
+/// How a database is opened.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Create {
-    Yes,
-    No,
+enum Mode {
+    /// For writing, creating the file when it does not exist.
+    Create,
+    /// For writing; the database must exist.
+    Modify,
+    /// For reading only; the database must exist.
+    Read,
 }
 
 impl Store {
@@ -123,7 +135,15 @@ impl Store {
     /// without writing anything, on a file that is not a confdiff
     /// database or whose schema is newer than this binary knows.
     pub fn open(path: &Path) -> Result<Store, StoreError> {
-        Self::open_with(path, Create::Yes)
+        Self::open_with(path, Mode::Create)
+    }
+
+    /// Opens an existing database for writing, and brings its schema up
+    /// to date, as [`Store::open`] does; but a missing file (or an empty
+    /// one) is [`StoreError::NoDatabase`] and is not created: for
+    /// commands that only make sense where runs were saved (`gc`).
+    pub fn open_existing_writable(path: &Path) -> Result<Store, StoreError> {
+        Self::open_with(path, Mode::Modify)
     }
 
     /// Opens an existing database read-only, for reading what was saved:
@@ -131,7 +151,7 @@ impl Store {
     /// media and in folders the user cannot write. A missing file is
     /// [`StoreError::NoDatabase`]; an older schema is read as it is.
     pub fn open_existing(path: &Path) -> Result<Store, StoreError> {
-        Self::open_with(path, Create::No)
+        Self::open_with(path, Mode::Read)
     }
 
     /// The database file, as it was given.
@@ -139,19 +159,19 @@ impl Store {
         &self.path
     }
 
-    fn open_with(path: &Path, create: Create) -> Result<Store, StoreError> {
-        check_location(path, create)?;
+    fn open_with(path: &Path, mode: Mode) -> Result<Store, StoreError> {
+        check_location(path, mode)?;
         let owned = || path.to_path_buf();
         let open_error = |error: rusqlite::Error| StoreError::Open {
             path: owned(),
             reason: open_reason(path, &error),
         };
-        if create == Create::No {
-            return Self::open_read_only(path);
-        }
-        let flags = OpenFlags::SQLITE_OPEN_READ_WRITE
-            | OpenFlags::SQLITE_OPEN_NO_MUTEX
-            | OpenFlags::SQLITE_OPEN_CREATE;
+        let create = match mode {
+            Mode::Read => return Self::open_read_only(path),
+            Mode::Modify => OpenFlags::empty(),
+            Mode::Create => OpenFlags::SQLITE_OPEN_CREATE,
+        };
+        let flags = OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX | create;
         let mut conn = Connection::open_with_flags(path, flags).map_err(open_error)?;
         conn.busy_timeout(BUSY_TIMEOUT).map_err(open_error)?;
 
@@ -164,8 +184,11 @@ impl Store {
             _ => open_error(error),
         };
         let identity = retry_busy(|| identify(&conn)).map_err(not_ours)?;
-        // Only an empty file may become ours; anything else must carry
-        // our application id.
+        // Only an empty file may become ours, and only when asked to
+        // create one; anything else must carry our application id.
+        if identity.is_empty() && mode == Mode::Modify {
+            return Err(StoreError::NoDatabase { path: owned() });
+        }
         if identity.application_id != APPLICATION_ID && !identity.is_empty() {
             return Err(StoreError::Foreign { path: owned() });
         }
@@ -356,7 +379,7 @@ fn retry_busy<T>(mut step: impl FnMut() -> rusqlite::Result<T>) -> rusqlite::Res
 
 /// Checks what the file system can tell before SQLite sees the path, for
 /// messages that say what is actually wrong.
-fn check_location(path: &Path, create: Create) -> Result<(), StoreError> {
+fn check_location(path: &Path, mode: Mode) -> Result<(), StoreError> {
     if path.as_os_str().is_empty() {
         return Err(StoreError::EmptyPath);
     }
@@ -364,7 +387,7 @@ fn check_location(path: &Path, create: Create) -> Result<(), StoreError> {
     match std::fs::metadata(path) {
         Ok(meta) if meta.is_dir() => return Err(StoreError::IsAFolder { path: owned() }),
         Ok(_) => return Ok(()),
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound && create == Create::No => {
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound && mode != Mode::Create => {
             return Err(StoreError::NoDatabase { path: owned() });
         }
         Err(_) => {}

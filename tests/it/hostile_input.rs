@@ -404,7 +404,7 @@ fn completions_and_the_man_page_cover_every_command() {
     for shell in ["bash", "zsh", "fish", "powershell", "elvish"] {
         let (code, script, stderr) = run(confdiff().args(["completions", shell]));
         assert_eq!(code, 0, "{stderr}");
-        for command in ["compare", "runs", "show", "fetch"] {
+        for command in ["compare", "history", "blame", "runs", "show", "fetch", "gc"] {
             assert!(script.contains(command), "{shell}: {command}");
         }
     }
@@ -415,7 +415,17 @@ fn completions_and_the_man_page_cover_every_command() {
         "{man}"
     );
     assert!(man.contains("compare"));
-    for command in ["compare", "runs", "show", "fetch", "completions", "man"] {
+    for command in [
+        "compare",
+        "history",
+        "blame",
+        "runs",
+        "show",
+        "fetch",
+        "gc",
+        "completions",
+        "man",
+    ] {
         let (_, help, _) = run(confdiff().args([command, "--help"]));
         let examples = help
             .split("Examples:")

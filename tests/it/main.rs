@@ -27,6 +27,8 @@ mod remote_http;
 mod remote_local;
 mod repository_errors;
 mod service_errors;
+mod store_cache;
+mod store_gc;
 mod store_location;
 mod store_queries;
 mod store_roundtrip;

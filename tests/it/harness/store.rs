@@ -105,3 +105,30 @@ pub fn repo_with_services(n: usize) -> TestRepo {
     repo.commit("services");
     repo
 }
+
+/// The (left blob, right blob) pairs of run `run`'s services that have
+/// both, in report order: the keys its pair results are cached under.
+pub fn blob_pairs(path: &Path, run: i64) -> Vec<(gix::ObjectId, gix::ObjectId)> {
+    let conn = rusqlite::Connection::open(path).unwrap();
+    let mut stmt = conn
+        .prepare(
+            "SELECT left_blob, right_blob FROM services
+             WHERE run_id = ?1 AND left_blob IS NOT NULL AND right_blob IS NOT NULL
+             ORDER BY ordinal",
+        )
+        .unwrap();
+    stmt.query_map([run], |row| {
+        Ok((row.get::<_, String>(0)?, row.get::<_, String>(1)?))
+    })
+    .unwrap()
+    .map(|pair| {
+        let (left, right) = pair.unwrap();
+        (oid(&left), oid(&right))
+    })
+    .collect()
+}
+
+/// An object id from its hex form.
+pub fn oid(hex: &str) -> gix::ObjectId {
+    gix::ObjectId::from_hex(hex.as_bytes()).unwrap()
+}
