@@ -107,36 +107,76 @@ pub(crate) struct Compared {
     pub reused: usize,
 }
 
-/// Compares the services of `left` and `right` in `repo` on `pool`.
-pub(crate) fn compare(
-    pool: &rayon::ThreadPool,
-    repo: &Repository,
-    left: &SideSpec,
-    right: &SideSpec,
-    options: &CompareOptions,
-    known: &Known,
-) -> Result<(Report, Compared), RepositoryError> {
-    let left = repo.resolve(left)?;
-    let right = repo.resolve(right)?;
-    let left_services = repo.services(&left, &options.file)?;
-    let right_services = repo.services(&right, &options.file)?;
-    if left_services.is_empty() && right_services.is_empty() {
-        return Err(repo.nothing_to_compare(&left, &right, &options.file));
+/// Two sides resolved and listed: everything a comparison needs before
+/// it looks at a single blob, so a caller can first look up which pairs it
+/// already knows.
+pub(crate) struct Plan {
+    left: ResolvedSide,
+    right: ResolvedSide,
+    left_services: Services,
+    right_services: Services,
+}
+
+impl Plan {
+    /// Resolves both sides in `repo` and lists their services; two sides
+    /// without a single service are an error, never a silent pass.
+    pub fn new(
+        repo: &Repository,
+        left: &SideSpec,
+        right: &SideSpec,
+        options: &CompareOptions,
+    ) -> Result<Plan, RepositoryError> {
+        let left = repo.resolve(left)?;
+        let right = repo.resolve(right)?;
+        let left_services = repo.services(&left, &options.file)?;
+        let right_services = repo.services(&right, &options.file)?;
+        if left_services.is_empty() && right_services.is_empty() {
+            return Err(repo.nothing_to_compare(&left, &right, &options.file));
+        }
+        Ok(Plan {
+            left,
+            right,
+            left_services,
+            right_services,
+        })
     }
-    let compared = compare_services(pool, repo, left_services, right_services, options, known);
-    let report = Report {
-        run_id: None,
-        repository: repo.name().to_owned(),
-        left: side_report(&left),
-        right: side_report(&right),
-        file: options.file.clone(),
-        services: compared
-            .services
-            .iter()
-            .map(ServiceResult::to_report)
-            .collect(),
-    };
-    Ok((report, compared))
+
+    /// The pairs whose results could come from a cache.
+    pub fn reusable_keys(&self) -> Vec<PairKey> {
+        reusable_keys(&self.left_services, &self.right_services)
+    }
+
+    /// Compares every service on `pool`, answering from `known` where it
+    /// can.
+    pub fn compare(
+        self,
+        pool: &rayon::ThreadPool,
+        repo: &Repository,
+        options: &CompareOptions,
+        known: &Known,
+    ) -> (Report, Compared) {
+        let compared = compare_services(
+            pool,
+            repo,
+            self.left_services,
+            self.right_services,
+            options,
+            known,
+        );
+        let report = Report {
+            run_id: None,
+            repository: repo.name().to_owned(),
+            left: side_report(&self.left),
+            right: side_report(&self.right),
+            file: options.file.clone(),
+            services: compared
+                .services
+                .iter()
+                .map(ServiceResult::to_report)
+                .collect(),
+        };
+        (report, compared)
+    }
 }
 
 /// The blob pairs of two listings whose results could be reused: both

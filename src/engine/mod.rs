@@ -227,8 +227,10 @@ impl Engine {
         right: &SideSpec,
         options: &CompareOptions,
     ) -> Result<Report, EngineError> {
-        let known = compare::Known::new();
-        let (report, _) = compare::compare(&self.pool, repo, left, right, options, &known)?;
+        let plan = compare::Plan::new(repo, left, right, options)?;
+        let known = self.cached(&plan.reusable_keys(), options);
+        let (report, compared) = plan.compare(&self.pool, repo, options, &known);
+        self.remember(&compared.computed, options);
         Ok(report)
     }
 
@@ -268,7 +270,10 @@ impl Engine {
             range: request.range.clone(),
             options: request.options.clone(),
         };
-        let walker = HistoryWalker { engine: self };
+        let walker = HistoryWalker {
+            engine: self,
+            options: &request.options,
+        };
         let mut report = history::walk(&self.pool, &repo, &spec, &walker)?;
         let meta = RunMeta::new(started_at, clock.elapsed());
         let mut save_error = None;
@@ -352,18 +357,57 @@ impl Engine {
     }
 }
 
+impl Engine {
+    /// The cached results of `keys`, when the engine has a database. A
+    /// cache that cannot be read costs only the recomputation.
+    fn cached(&self, keys: &[PairKey], options: &CompareOptions) -> Known {
+        let Some(store) = self.store_guard() else {
+            return Known::new();
+        };
+        if keys.is_empty() {
+            return Known::new();
+        }
+        match store.cached_outcomes(&options.cache_key(), keys) {
+            Ok(found) => found
+                .into_iter()
+                .map(|(key, outcome)| (key, std::sync::Arc::new(outcome)))
+                .collect(),
+            Err(_) => Known::new(),
+        }
+    }
+
+    /// Keeps newly computed results in the cache, when the engine has a
+    /// database. A cache that cannot be written costs only a later
+    /// recomputation, so a failure here fails nothing.
+    fn remember(&self, computed: &[(PairKey, std::sync::Arc<Outcome>)], options: &CompareOptions) {
+        if computed.is_empty() {
+            return;
+        }
+        if let Some(mut store) = self.store_guard() {
+            let entries: Vec<(PairKey, Outcome)> = computed
+                .iter()
+                .map(|(key, outcome)| (*key, Outcome::clone(outcome)))
+                .collect();
+            let _ = store.cache_outcomes(&options.cache_key(), &entries);
+        }
+    }
+}
+
 /// The engine's side of a history walk: progress to the observer; known
 /// results from, and new ones to, the cache when there is one.
 struct HistoryWalker<'a> {
     engine: &'a Engine,
+    options: &'a CompareOptions,
 }
 
 impl history::Walker for HistoryWalker<'_> {
-    fn known(&self, _keys: &[PairKey]) -> Known {
-        Known::new()
+    fn known(&self, keys: &[PairKey]) -> Known {
+        self.engine.cached(keys, self.options)
     }
 
-    fn computed(&self, _results: &[(PairKey, std::sync::Arc<Outcome>)]) {}
+    fn computed(&self, results: &[(PairKey, std::sync::Arc<Outcome>)]) {
+        self.engine.remember(results, self.options);
+    }
 
     fn progress(&self, done: usize, total: usize) {
         self.engine

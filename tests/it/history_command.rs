@@ -72,7 +72,10 @@ fn changes(row: &Value) -> Vec<String> {
 #[test]
 fn rows_say_when_and_how_the_implementations_drifted() {
     let (repo, commits) = scripted();
-    let history = history_json(&repo, &["implementation_1", "implementation_2"]);
+    let history = history_json(
+        &repo,
+        &["--no-save", "implementation_1", "implementation_2"],
+    );
     // The contract's fields, in the contract's order.
     let (_, printed, _) = run(repo.confdiff().args([
         "history",

@@ -26,6 +26,7 @@ mod remote_git_daemon;
 mod remote_http;
 mod remote_local;
 mod repository_errors;
+mod result_cache;
 mod service_errors;
 mod store_cache;
 mod store_gc;
