@@ -170,7 +170,7 @@ compare_cmd() { local repo=$1; shift; echo "$BIN" compare --repo "$repo" "$@"; }
 
 EXPECTED_STEPS=()
 for n in "${SIZES[@]}"; do
-    EXPECTED_STEPS+=("compare-self-$n" "compare-$n" "compare-save-$n" "catfile-$n" "parse-$n")
+    EXPECTED_STEPS+=("compare-self-$n" "compare-$n" "compare-save-$n" "compare-cached-$n" "catfile-$n" "parse-$n")
 done
 for n in "${PYTHON_SIZES[@]}"; do EXPECTED_STEPS+=("python-libyaml-$n" "python-$n"); done
 EXPECTED_STEPS+=("compare-json-$SCALE_SIZE" "jobs1-$SCALE_SIZE" "jobs2-$SCALE_SIZE")
@@ -195,12 +195,24 @@ for n in "${SIZES[@]}"; do
     measure --id "compare-$n" --label "confdiff compare" --services "$n" --warmup "$WARMUP" \
         -- $(compare_cmd "$repo" "${NO_SAVE[@]}" "${sides[@]}")
     if [ $HAS_SAVE = 1 ]; then
-        measure --id "compare-save-$n" --label "confdiff compare, saving to SQLite" \
+        # A new database each time: nothing in the result cache, so this
+        # is the whole first comparison and its save.
+        measure --id "compare-save-$n" --label "confdiff compare, saving to SQLite (new database)" \
+            --services "$n" --warmup "$WARMUP" \
+            --note "a new database each run: nothing cached" \
+            --prepare "rm -f '$WORK/runs-$n.db' '$WORK/runs-$n.db-wal' '$WORK/runs-$n.db-shm'" \
+            -- $(compare_cmd "$repo" --db "$WORK/runs-$n.db" "${sides[@]}")
+        # The same comparison again in one database: every pair comes from
+        # the result cache, a run is added each time.
+        "$BIN" compare --repo "$repo" --db "$WORK/cached-$n.db" "${sides[@]}" > /dev/null
+        measure --id "compare-cached-$n" --label "confdiff compare again, same database (results from the cache)" \
             --services "$n" --warmup "$WARMUP" \
             --note "one database, a run added each time" \
-            -- $(compare_cmd "$repo" --db "$WORK/runs-$n.db" "${sides[@]}")
+            -- $(compare_cmd "$repo" --db "$WORK/cached-$n.db" "${sides[@]}")
     else
         skip --id "compare-save-$n" --label "confdiff compare, saving to SQLite" \
+            --services "$n" --reason "$NO_SAVE_REASON"
+        skip --id "compare-cached-$n" --label "confdiff compare again, same database" \
             --services "$n" --reason "$NO_SAVE_REASON"
     fi
 
