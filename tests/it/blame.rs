@@ -299,10 +299,10 @@ fn a_file_over_the_size_limit_is_an_error_state() {
 fn a_config_that_is_not_a_regular_file_is_absent() {
     let mut repo = TestRepo::new();
     repo.write(BILLING, "replicas: 3\n")
-        .write("shared/billing.yml", "replicas: 3\n");
+        .write("common/billing.yml", "replicas: 3\n");
     let added = repo.commit("Add billing");
     repo.remove(BILLING)
-        .symlink(BILLING, "../../shared/billing.yml");
+        .symlink(BILLING, "../../common/billing.yml");
     let linked = repo.commit("Link billing");
     let report = blame(&repo, &["implementation_2/billing", "replicas"]);
     assert_eq!(report["current"], json!({"state": "absent"}));
