@@ -11,12 +11,7 @@ fn type_changed_between_inf_and_the_string_inf_names_both_types() {
     repo.commit("inf");
     let db = tempfile::tempdir().unwrap();
     let db = db.path().join("runs.db");
-    let compared = json_output(
-        repo.confdiff()
-            .args(["compare", "--format", "json", "a", "b", "--db"])
-            .arg(&db),
-        0,
-    );
+    let compared = repo.compare_json_into(&db, &["a", "b"]);
     let differences = &compared["services"][0]["differences"];
     let x = &differences[0];
     assert_eq!(x["path"], serde_json::json!(["x"]));

@@ -272,19 +272,7 @@ fn a_saved_history_is_listed_and_shown_again_byte_for_byte() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("runs.db");
     // A run first, so the history's id comes after it.
-    json_output(
-        repo.confdiff()
-            .args([
-                "compare",
-                "--format",
-                "json",
-                "implementation_1",
-                "implementation_2",
-                "--db",
-            ])
-            .arg(&db),
-        0,
-    );
+    repo.compare_json_into(&db, &["implementation_1", "implementation_2"]);
     let (code, printed, stderr) = run(repo
         .confdiff()
         .args([
@@ -328,19 +316,7 @@ fn a_saved_history_is_listed_and_shown_again_byte_for_byte() {
     assert_eq!(ids, [3, 2]);
     assert_eq!(runs["runs"][0]["id"], 1);
     // The next run does not reuse a history's id.
-    let next = json_output(
-        repo.confdiff()
-            .args([
-                "compare",
-                "--format",
-                "json",
-                "implementation_1",
-                "implementation_2",
-                "--db",
-            ])
-            .arg(&db),
-        0,
-    );
+    let next = repo.compare_json_into(&db, &["implementation_1", "implementation_2"]);
     assert_eq!(next["run_id"], 4);
 }
 

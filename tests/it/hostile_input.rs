@@ -110,19 +110,7 @@ fn runs_and_show_work_in_a_read_only_folder() {
     let folder = dir.path().join("media");
     std::fs::create_dir(&folder).unwrap();
     let db = folder.join("runs.db");
-    let saved = json_output(
-        repo.confdiff()
-            .args([
-                "compare",
-                "--format",
-                "json",
-                "implementation_1",
-                "implementation_2",
-                "--db",
-            ])
-            .arg(&db),
-        0,
-    );
+    let saved = repo.compare_json_into(&db, &["implementation_1", "implementation_2"]);
     open_to_everyone(dir.path());
     chmod(&db, 0o444);
     chmod(&folder, 0o555);
@@ -333,19 +321,7 @@ fn a_database_from_before_error_kinds_reads_and_upgrades() {
     let repo = sample_repo();
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("old.db");
-    let saved = json_output(
-        repo.confdiff()
-            .args([
-                "compare",
-                "--format",
-                "json",
-                "implementation_1",
-                "implementation_2",
-                "--db",
-            ])
-            .arg(&db),
-        0,
-    );
+    let saved = repo.compare_json_into(&db, &["implementation_1", "implementation_2"]);
     // Make it the version-1 database an earlier confdiff wrote.
     let conn = rusqlite::Connection::open(&db).unwrap();
     let later: Vec<String> = conn
@@ -379,19 +355,7 @@ fn a_database_from_before_error_kinds_reads_and_upgrades() {
         1,
         "reading did not migrate"
     );
-    json_output(
-        repo.confdiff()
-            .args([
-                "compare",
-                "--format",
-                "json",
-                "implementation_1",
-                "implementation_2",
-                "--db",
-            ])
-            .arg(&db),
-        0,
-    );
+    repo.compare_json_into(&db, &["implementation_1", "implementation_2"]);
     assert_eq!(
         crate::harness::store::count(&db, "PRAGMA user_version"),
         confdiff::SCHEMA_VERSION

@@ -115,6 +115,19 @@ impl TestRepo {
         command
     }
 
+    /// `confdiff compare --format json ARGS --db DB` in the work tree,
+    /// which must exit 0; its report.
+    pub fn compare_json_into(&self, db: &Path, args: &[&str]) -> serde_json::Value {
+        json_output(
+            self.confdiff()
+                .args(["compare", "--format", "json"])
+                .args(args)
+                .arg("--db")
+                .arg(db),
+            0,
+        )
+    }
+
     /// `confdiff compare --format json ARGS` in the work tree, which must
     /// exit 0; its report.
     pub fn compare_json(&self, args: &[&str]) -> serde_json::Value {
