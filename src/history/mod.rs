@@ -236,15 +236,109 @@ pub struct HistorySpec {
     pub options: CompareOptions,
 }
 
+/// What the walk carries from one batch of commits to the next.
+struct WalkState<'a> {
+    repo: &'a Repository,
+    pool: &'a rayon::ThreadPool,
+    options: &'a CompareOptions,
+    left: WalkSide,
+    right: WalkSide,
+    memo: SubtreeMemo,
+    previous: Option<Previous>,
+    rows: Vec<HistoryRow>,
+    pairs_reused: usize,
+}
+
+impl WalkState<'_> {
+    /// Both sides' folders and listings at each commit of `batch`.
+    fn list(&mut self, batch: &[ObjectId]) -> Result<Vec<CommitSides>, RepositoryError> {
+        let (repo, file) = (self.repo, &self.options.file);
+        let local = repo.local();
+        let mut sides = Vec::with_capacity(batch.len());
+        for &commit in batch {
+            let (left_commit, left_tree) = self.left.tree(repo, &local, commit)?;
+            let (right_commit, right_tree) = self.right.tree(repo, &local, commit)?;
+            let left_services =
+                self.left
+                    .services(repo, &local, left_tree, file, &mut self.memo)?;
+            let right_services =
+                self.right
+                    .services(repo, &local, right_tree, file, &mut self.memo)?;
+            sides.push(CommitSides {
+                commit,
+                left: (left_commit, left_tree, left_services),
+                right: (right_commit, right_tree, right_services),
+            });
+        }
+        Ok(sides)
+    }
+
+    /// The rows of a batch whose pairs are all in `results`.
+    fn rows(&mut self, sides: Vec<CommitSides>, results: &Known) -> Result<(), RepositoryError> {
+        let local = self.repo.local();
+        for side in sides {
+            let info = self.repo.commit_info(&local, side.commit)?;
+            let (left_commit, left_tree, left_services) = side.left;
+            let (right_commit, right_tree, right_services) = side.right;
+            let unchanged = self
+                .previous
+                .as_ref()
+                .is_some_and(|(l, r, _, _)| *l == left_tree && *r == right_tree);
+            let (summary, changes) = if unchanged {
+                let (_, _, services, keyed) = self.previous.as_ref().expect("checked above");
+                self.pairs_reused += keyed;
+                (summary_of(services), Vec::new())
+            } else {
+                let compared = compare::compare_services(
+                    self.pool,
+                    self.repo,
+                    Services::clone(&left_services),
+                    Services::clone(&right_services),
+                    self.options,
+                    results,
+                );
+                debug_assert!(compared.computed.is_empty(), "every pair is known");
+                let keyed = compared.reused;
+                self.pairs_reused += keyed;
+                let changes = match &self.previous {
+                    Some((_, _, before, _)) => changes::between(before, &compared.services),
+                    None => Vec::new(),
+                };
+                let summary = summary_of(&compared.services);
+                self.previous = Some((left_tree, right_tree, compared.services, keyed));
+                (summary, changes)
+            };
+            self.rows.push(HistoryRow {
+                commit: side.commit,
+                author: info.author,
+                author_time: info.author_time,
+                subject: info.subject,
+                left_commit,
+                right_commit,
+                summary,
+                changes,
+            });
+        }
+        Ok(())
+    }
+}
+
 /// Walks the range and compares the sides at every commit.
+///
+/// In batches of commits, as a pipeline: the pairs of batch N that are
+/// not known yet are loaded and diffed all at once on the whole pool (a
+/// commit alone holds a handful), while the rows of batch N − 1, whose
+/// results are all known by then, and the listings of batch N + 1 are
+/// built beside them. The documents of the blobs that the last commit of
+/// a batch no longer has are dropped on the pool too.
 pub(crate) fn walk(
     pool: &rayon::ThreadPool,
     repo: &Repository,
     spec: &HistorySpec,
     walker: &dyn Walker,
 ) -> Result<HistoryReport, HistoryError> {
-    let (mut left, left_side) = WalkSide::new(repo, &spec.left)?;
-    let (mut right, right_side) = WalkSide::new(repo, &spec.right)?;
+    let (left, left_side) = WalkSide::new(repo, &spec.left)?;
+    let (right, right_side) = WalkSide::new(repo, &spec.right)?;
     if left.pinned.is_some() && right.pinned.is_some() {
         return Err(HistoryError::NothingFollows {
             left: spec.left.clone(),
@@ -257,42 +351,32 @@ pub(crate) fn walk(
             range: spec.range.given.clone(),
         });
     }
-    let local = repo.local();
-    let file = &spec.options.file;
-    let mut memo = SubtreeMemo::new();
-    let mut results: Known = HashMap::new();
-    let mut stats = HistoryStats {
-        commits: commits.len(),
-        ..HistoryStats::default()
+    let mut state = WalkState {
+        repo,
+        pool,
+        options: &spec.options,
+        left,
+        right,
+        memo: SubtreeMemo::new(),
+        previous: None,
+        rows: Vec::with_capacity(commits.len()),
+        pairs_reused: 0,
     };
-    let mut rows: Vec<HistoryRow> = Vec::with_capacity(commits.len());
-    let mut previous: Option<Previous> = None;
+    let mut results: Known = HashMap::new();
+    let mut pairs_compared = 0;
     let mut documents = compare::Documents::new();
 
-    // In batches of commits: first every side's listing and the pairs not
-    // known yet, so that all of them are loaded and diffed at once on the
-    // whole pool (a commit alone holds a handful); then the rows, from
-    // results that are all known by then.
-    for (batch_number, batch) in commits.chunks(BATCH_COMMITS).enumerate() {
-        walker.progress(batch_number * BATCH_COMMITS, commits.len());
-        let mut sides = Vec::with_capacity(batch.len());
-        let mut missing: Vec<PairKey> = Vec::new();
-        for &commit in batch {
-            let (left_commit, left_tree) = left.tree(repo, &local, commit)?;
-            let (right_commit, right_tree) = right.tree(repo, &local, commit)?;
-            let left_services = left.services(repo, &local, left_tree, file, &mut memo)?;
-            let right_services = right.services(repo, &local, right_tree, file, &mut memo)?;
-            missing.extend(
-                compare::reusable_keys(&left_services, &right_services)
-                    .into_iter()
-                    .filter(|key| !results.contains_key(key)),
-            );
-            sides.push(CommitSides {
-                commit,
-                left: (left_commit, left_tree, left_services),
-                right: (right_commit, right_tree, right_services),
-            });
-        }
+    let batches: Vec<&[ObjectId]> = commits.chunks(BATCH_COMMITS).collect();
+    let mut listed = state.list(batches[0])?;
+    let mut waiting: Option<Vec<CommitSides>> = None;
+    for (number, _) in batches.iter().enumerate() {
+        walker.progress(number * BATCH_COMMITS, commits.len());
+        let sides = listed;
+        let mut missing: Vec<PairKey> = sides
+            .iter()
+            .flat_map(|side| compare::reusable_keys(&side.left.2, &side.right.2))
+            .filter(|key| !results.contains_key(key))
+            .collect();
         missing.sort_unstable();
         missing.dedup();
         if !missing.is_empty() {
@@ -300,81 +384,62 @@ pub(crate) fn walk(
             missing.retain(|key| !cached.contains_key(key));
             results.extend(cached);
         }
-        if !missing.is_empty() {
-            let computed =
-                compare::compute_pairs(pool, repo, &missing, &spec.options, &mut documents);
-            stats.pairs_compared += computed.len();
+        let next = batches.get(number + 1);
+        let (computed, built) = pool.install(|| {
+            rayon::join(
+                || {
+                    let computed = (!missing.is_empty()).then(|| {
+                        compare::compute_pairs(pool, repo, &missing, &spec.options, &mut documents)
+                    });
+                    // Keep only the documents of blobs the last commit
+                    // still has: the next commits pair their new blobs
+                    // with those.
+                    if let Some(last) = sides.last() {
+                        let live: HashSet<ObjectId> = [&last.left.2, &last.right.2]
+                            .into_iter()
+                            .flat_map(|services| services.values().map(|entry| entry.id))
+                            .collect();
+                        documents.retain(|id, _| live.contains(id));
+                    }
+                    computed
+                },
+                || -> Result<_, RepositoryError> {
+                    if let Some(ready) = waiting.take() {
+                        state.rows(ready, &results)?;
+                    }
+                    next.map(|batch| state.list(batch)).transpose()
+                },
+            )
+        });
+        if let Some(computed) = computed {
+            pairs_compared += computed.len();
             walker.computed(&computed);
             results.extend(computed);
         }
-
-        // Keep only the documents of blobs the last commit still has: the
-        // next commits pair their new blobs with those.
-        if let Some(last) = sides.last() {
-            let live: HashSet<ObjectId> = [&last.left.2, &last.right.2]
-                .into_iter()
-                .flat_map(|services| services.values().map(|entry| entry.id))
-                .collect();
-            documents.retain(|id, _| live.contains(id));
-        }
-
-        for side in sides {
-            let info = repo.commit_info(&local, side.commit)?;
-            let (left_commit, left_tree, left_services) = side.left;
-            let (right_commit, right_tree, right_services) = side.right;
-            let unchanged = previous
-                .as_ref()
-                .is_some_and(|(l, r, _, _)| *l == left_tree && *r == right_tree);
-            let (summary, changes) = if unchanged {
-                let (_, _, services, keyed) = previous.as_ref().expect("checked above");
-                stats.pairs_reused += keyed;
-                (summary_of(services), Vec::new())
-            } else {
-                let compared = compare::compare_services(
-                    pool,
-                    repo,
-                    Services::clone(&left_services),
-                    Services::clone(&right_services),
-                    &spec.options,
-                    &results,
-                );
-                debug_assert!(compared.computed.is_empty(), "every pair is known");
-                let keyed = compared.reused;
-                stats.pairs_reused += keyed;
-                let changes = match &previous {
-                    Some((_, _, before, _)) => changes::between(before, &compared.services),
-                    None => Vec::new(),
-                };
-                let summary = summary_of(&compared.services);
-                previous = Some((left_tree, right_tree, compared.services, keyed));
-                (summary, changes)
-            };
-            rows.push(HistoryRow {
-                commit: side.commit,
-                author: info.author,
-                author_time: info.author_time,
-                subject: info.subject,
-                left_commit,
-                right_commit,
-                summary,
-                changes,
-            });
-        }
+        listed = built?.unwrap_or_default();
+        waiting = Some(sides);
     }
+    if let Some(ready) = waiting.take() {
+        state.rows(ready, &results)?;
+    }
+    walker.progress(commits.len(), commits.len());
     // Pairs loaded for this walk were counted as reused too when their
     // rows took them from the results.
-    stats.pairs_reused -= stats.pairs_compared.min(stats.pairs_reused);
-    walker.progress(commits.len(), commits.len());
+    let pairs_reused = state.pairs_reused - pairs_compared.min(state.pairs_reused);
     Ok(HistoryReport {
         history_id: None,
         repository: repo.name().to_owned(),
-        file: file.clone(),
+        file: spec.options.file.clone(),
         range: spec.range.given.clone(),
         first_parent: spec.range.first_parent,
         left: left_side,
         right: right_side,
-        rows,
-        stats,
+        rows: state.rows,
+        stats: HistoryStats {
+            commits: commits.len(),
+            pairs_compared,
+            pairs_reused,
+        },
     })
 }
 

@@ -404,3 +404,69 @@ fn bad_histories_exit_2_naming_the_problem() {
     assert_eq!(code, 2);
     assert!(stderr.contains("unknown revision 'nope'"), "{stderr}");
 }
+
+/// The walk works in batches of 64 commits, building the rows of one
+/// batch while the next one's pairs are diffed: a range of 150 commits
+/// (three batches) must give, at every commit, the summary that `compare`
+/// gives for that commit, and as changes exactly the services edited
+/// there — across both batch boundaries.
+#[test]
+fn rows_across_batch_boundaries_match_a_compare_of_each_commit() {
+    let mut repo = TestRepo::new();
+    let services = ["api", "billing", "orders", "search"];
+    for side in ["implementation_1", "implementation_2"] {
+        for service in services {
+            repo.write(
+                &format!("{side}/{service}/configuration.yml"),
+                "replicas: 0\n",
+            );
+        }
+    }
+    let mut commits = vec![repo.commit("Start")];
+    for n in 1..150 {
+        let service = services[n % services.len()];
+        // Even commits move implementation_2 away, odd ones bring it
+        // back for another service: statuses flip both ways.
+        repo.write(
+            &format!("implementation_2/{service}/configuration.yml"),
+            format!("replicas: {}\n", n % 3),
+        );
+        commits.push(repo.commit(&format!("Edit {service} {n}")));
+    }
+    let history = history_json(&repo, &["implementation_1", "implementation_2"]);
+    let rows = history["rows"].as_array().unwrap();
+    assert_eq!(rows.len(), 150);
+    for (n, row) in rows.iter().enumerate() {
+        assert_eq!(row["commit"], commits[n], "row {n}");
+    }
+    for n in [0, 1, 62, 63, 64, 65, 127, 128, 129, 149] {
+        let at = &commits[n];
+        let report = repo.compare_json(&[
+            "--no-save",
+            &format!("{at}:implementation_1"),
+            &format!("{at}:implementation_2"),
+        ]);
+        assert_eq!(rows[n]["summary"], report["summary"], "row {n}");
+    }
+    // Each row's changes: the edited service, unless its new value is
+    // the one it had (implementation_1 stays at 0).
+    let mut values = [0; 4];
+    for (n, row) in rows.iter().enumerate().skip(1) {
+        let index = n % services.len();
+        let (before, after) = (values[index], n % 3);
+        values[index] = after;
+        let status = |value| if value == 0 { "identical" } else { "different" };
+        let expected: Vec<String> = if before == after {
+            Vec::new()
+        } else {
+            vec![format!(
+                "{} {}→{} {}",
+                services[index],
+                status(before),
+                status(after),
+                usize::from(after != 0)
+            )]
+        };
+        assert_eq!(changes(row), expected, "row {n}");
+    }
+}
