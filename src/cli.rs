@@ -191,8 +191,8 @@ pub struct ShowArgs {
     pub db: DbArgs,
 
     /// Output format.
-    #[arg(long, value_enum, default_value_t = FormatArg::Human)]
-    pub format: FormatArg,
+    #[arg(long, value_enum, default_value_t = ReportFormatArg::Human)]
+    pub format: ReportFormatArg,
 
     /// Exit 1 when any service of the run is not identical.
     #[arg(long)]
@@ -271,8 +271,8 @@ pub struct CompareArgs {
     pub file: OsString,
 
     /// Output format.
-    #[arg(long, value_enum, default_value_t = FormatArg::Human)]
-    pub format: FormatArg,
+    #[arg(long, value_enum, default_value_t = ReportFormatArg::Human)]
+    pub format: ReportFormatArg,
 
     /// Exit 1 when any service is not identical.
     #[arg(long)]
@@ -468,6 +468,39 @@ impl From<HistoryFormatArg> for Format {
             HistoryFormatArg::Human => Format::Human,
             HistoryFormatArg::Json => Format::Json,
             HistoryFormatArg::Csv => Format::Csv,
+        }
+    }
+}
+
+/// `--format` of `compare` and `show`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ReportFormatArg {
+    /// Aligned text for people.
+    Human,
+    /// The JSON document described in the README.
+    Json,
+    /// GitHub Actions workflow commands: an annotation on each changed line.
+    Github,
+    /// A GitLab Code Quality report (JSON).
+    Gitlab,
+    /// Markdown tables, to paste as a pull-request comment.
+    Markdown,
+    /// JUnit XML: one test case per service.
+    Junit,
+    /// RFC 6902 JSON Patches that turn each left document into the right one.
+    Patch,
+}
+
+impl From<ReportFormatArg> for Format {
+    fn from(format: ReportFormatArg) -> Self {
+        match format {
+            ReportFormatArg::Human => Format::Human,
+            ReportFormatArg::Json => Format::Json,
+            ReportFormatArg::Github => Format::Github,
+            ReportFormatArg::Gitlab => Format::Gitlab,
+            ReportFormatArg::Markdown => Format::Markdown,
+            ReportFormatArg::Junit => Format::Junit,
+            ReportFormatArg::Patch => Format::Patch,
         }
     }
 }

@@ -24,9 +24,7 @@ pub fn print_blame(report: &BlameReport, format: Format, out: &mut dyn Write) ->
     match format {
         Format::Human => human(report, out),
         Format::Json => json(report, out),
-        Format::Csv => Err(io::Error::other(
-            "a blame has no CSV form; use --format human or json",
-        )),
+        other => Err(super::no_such_form("a blame", other, "human or json")),
     }
 }
 

@@ -21,6 +21,11 @@ pub fn print_history(
         Format::Human => human(history, out),
         Format::Json => json(history, out),
         Format::Csv => csv(history, out),
+        other => Err(super::no_such_form(
+            "a history",
+            other,
+            "human, json or csv",
+        )),
     }
 }
 

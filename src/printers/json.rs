@@ -31,11 +31,22 @@ struct WireReport<'a> {
     services: Vec<WireService<'a>>,
 }
 
+/// A side as the contract writes it; other documents (patches) reuse it.
 #[derive(Serialize)]
-struct WireSide<'a> {
+pub(super) struct WireSide<'a> {
     rev: &'a str,
     commit: &'a str,
     path: &'a str,
+}
+
+impl<'a> WireSide<'a> {
+    pub(super) fn of(side: &'a SideReport) -> Self {
+        WireSide {
+            rev: &side.rev,
+            commit: &side.commit,
+            path: &side.path,
+        }
+    }
 }
 
 #[derive(Serialize)]
@@ -104,11 +115,7 @@ impl<'a> From<&'a Report> for WireReport<'a> {
 }
 
 fn side(side: &SideReport) -> WireSide<'_> {
-    WireSide {
-        rev: &side.rev,
-        commit: &side.commit,
-        path: &side.path,
-    }
+    WireSide::of(side)
 }
 
 fn difference(difference: &Difference) -> WireDifference<'_> {

@@ -4,10 +4,16 @@
 mod blame;
 pub(crate) mod escape;
 mod fit;
+mod github;
+mod gitlab;
 mod history;
 mod human;
 mod json;
+mod junit;
+mod markdown;
+mod patch;
 mod plot;
+mod review;
 mod runs;
 
 use std::io::{self, Write};
@@ -30,6 +36,40 @@ pub enum Format {
     Json,
     /// Comma-separated values, one line per row (histories).
     Csv,
+    /// GitHub Actions workflow commands: an annotation per difference.
+    Github,
+    /// A GitLab Code Quality report.
+    Gitlab,
+    /// Markdown tables, for a pull-request comment.
+    Markdown,
+    /// A JUnit XML report: a test case per service.
+    Junit,
+    /// RFC 6902 JSON Patches from the left documents to the right ones.
+    Patch,
+}
+
+impl Format {
+    /// The format's name, as `--format` takes it.
+    pub fn name(self) -> &'static str {
+        match self {
+            Format::Human => "human",
+            Format::Json => "json",
+            Format::Csv => "csv",
+            Format::Github => "github",
+            Format::Gitlab => "gitlab",
+            Format::Markdown => "markdown",
+            Format::Junit => "junit",
+            Format::Patch => "patch",
+        }
+    }
+}
+
+/// The error for a format that `what` has no form in.
+pub(crate) fn no_such_form(what: &str, format: Format, has: &str) -> io::Error {
+    io::Error::other(format!(
+        "{what} has no {} form; use --format {has}",
+        format.name()
+    ))
 }
 
 /// How to print.
@@ -61,8 +101,11 @@ pub fn print(report: &Report, options: &PrintOptions, out: &mut dyn Write) -> io
     match options.format {
         Format::Human => human::print(report, options, out),
         Format::Json => json::print(report, out),
-        Format::Csv => Err(io::Error::other(
-            "a comparison has no CSV form; use --format human or json",
-        )),
+        Format::Github => github::print(report, out),
+        Format::Gitlab => gitlab::print(report, out),
+        Format::Markdown => markdown::print(report, out),
+        Format::Junit => junit::print(report, out),
+        Format::Patch => patch::print(report, out),
+        Format::Csv => Err(no_such_form("a comparison", Format::Csv, "human or json")),
     }
 }

@@ -26,8 +26,10 @@ pub fn print_runs(
             human_histories(histories, out)
         }
         Format::Json => json(runs, total, histories, out),
-        Format::Csv => Err(io::Error::other(
-            "the list of runs has no CSV form; use --format human or json",
+        other => Err(super::no_such_form(
+            "the list of runs",
+            other,
+            "human or json",
         )),
     }
 }

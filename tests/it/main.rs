@@ -25,6 +25,7 @@ mod remote_fetch_refs;
 mod remote_git_daemon;
 mod remote_http;
 mod remote_local;
+mod report_formats;
 mod repository_errors;
 mod result_cache;
 mod service_errors;
