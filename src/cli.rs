@@ -11,7 +11,10 @@ use clap::{Args, CommandFactory, Parser, Subcommand, ValueEnum};
 
 use crate::blame::BlameOptions;
 use crate::compare::{CompareOptions, DEFAULT_MAX_FILE_SIZE};
-use crate::engine::{BlameRequest, CompareRequest, HistoryRequest, RemoteAccess, RepositorySource};
+use crate::engine::{
+    BlameRequest, CompareRequest, FilesRequest, HistoryRequest, RemoteAccess, RepositorySource,
+};
+use crate::files::FilesSpec;
 use crate::printers::Format;
 use crate::remote::{self, Network};
 use crate::repository::CommitRange;
@@ -28,6 +31,13 @@ again.
 
 Exit status: 0 the comparison ran; 1 with --exit-code, some service is not
 identical; 2 the comparison could not run or could not be saved.";
+
+const FILES_AFTER_HELP: &str = "\
+Examples:
+  confdiff files old/configuration.yml new/configuration.yml
+  confdiff files --format json checkout-a/implementation_1 checkout-b/implementation_1
+  git difftool -y -x 'confdiff files' HEAD~1 -- implementation_2
+  GIT_EXTERNAL_DIFF='confdiff files' git diff HEAD~1 -- implementation_2";
 
 const HISTORY_AFTER_HELP: &str = "\
 Examples:
@@ -121,6 +131,11 @@ pub enum Command {
     /// Compare every service's config file between two sides.
     #[command(after_help = COMPARE_AFTER_HELP)]
     Compare(CompareArgs),
+    /// Compare two YAML files, or two directories of service folders, on
+    /// disk: work trees with uncommitted edits, configs outside git, and
+    /// git's difftool or external diff.
+    #[command(after_help = FILES_AFTER_HELP)]
+    Files(FilesArgs),
     /// Compare two sides at every commit of a range: when they drifted
     /// apart, and how far.
     #[command(after_help = HISTORY_AFTER_HELP)]
@@ -312,6 +327,96 @@ pub struct CompareArgs {
     /// Do not save the run (its JSON run_id is null).
     #[arg(long)]
     pub no_save: bool,
+}
+
+/// `confdiff files`.
+#[derive(Debug, Args)]
+pub struct FilesArgs {
+    /// A B: two files, or two directories of service folders. Seven
+    /// arguments are git's external diff call (PATH OLD-FILE OLD-HEX
+    /// OLD-MODE NEW-FILE NEW-HEX NEW-MODE): OLD-FILE and NEW-FILE are
+    /// compared as the service PATH, and /dev/null is a missing side.
+    #[arg(value_name = "PATHS", num_args = 2..=7, required = true)]
+    pub paths: Vec<OsString>,
+
+    /// Config file name in each service folder (for directories).
+    #[arg(long, value_name = "NAME", default_value = "configuration.yml")]
+    pub file: OsString,
+
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = ReportFormatArg::Human)]
+    pub format: ReportFormatArg,
+
+    /// Exit 1 when any service is not identical.
+    #[arg(long)]
+    pub exit_code: bool,
+
+    /// Worker threads [default: all cores].
+    #[arg(short, long, value_name = "N")]
+    pub jobs: Option<NonZeroUsize>,
+
+    /// Colour the human output: auto honours NO_COLOR and a non-terminal
+    /// stdout.
+    #[arg(long, value_enum, default_value_t = ColorArg::Auto, value_name = "WHEN")]
+    pub color: ColorArg,
+
+    /// Fit each difference line in N characters.
+    #[arg(long, value_name = "N")]
+    pub width: Option<NonZeroUsize>,
+
+    /// Never shorten values or paths in the human output.
+    #[arg(long)]
+    pub full_values: bool,
+
+    /// Larger config files are a per-service error [default: 16MiB].
+    #[arg(long, value_name = "SIZE", value_parser = parse_size, allow_hyphen_values = true,
+          default_value_t = DEFAULT_MAX_FILE_SIZE, hide_default_value = true)]
+    pub max_file_size: u64,
+
+    /// The database the run is saved in (and results are cached in).
+    #[command(flatten)]
+    pub db: DbArgs,
+
+    /// Do not save the run and use no cache (its JSON run_id is null).
+    #[arg(long)]
+    pub no_save: bool,
+}
+
+impl FilesArgs {
+    /// The engine's request. Two paths are A and B; seven are git's
+    /// external diff call.
+    pub fn request(&self) -> Result<FilesRequest, ArgumentError> {
+        let side =
+            |given: &OsString| (given.as_os_str() != "/dev/null").then(|| PathBuf::from(given));
+        let spec = match self.paths.as_slice() {
+            [a, b] => FilesSpec {
+                left: side(a),
+                right: side(b),
+                name: None,
+            },
+            [path, old, _, _, new, _, _] => FilesSpec {
+                left: side(old),
+                right: side(new),
+                name: Some(utf8("PATH", path)?),
+            },
+            paths => {
+                return Err(ArgumentError::Invalid {
+                    what: "PATHS".to_owned(),
+                    message: format!(
+                        "give two paths (A B) or git's seven external diff arguments, not {}",
+                        paths.len()
+                    ),
+                });
+            }
+        };
+        Ok(FilesRequest {
+            spec,
+            options: CompareOptions {
+                file: file_name(&self.file)?,
+                max_file_size: self.max_file_size,
+            },
+        })
+    }
 }
 
 /// `confdiff blame`.
@@ -562,6 +667,14 @@ pub enum ArgumentError {
         argument: &'static str,
         /// The argument with its invalid bytes replaced.
         lossy: String,
+    },
+    /// A number of arguments that means nothing.
+    #[error("{what}: {message}")]
+    Invalid {
+        /// Which argument.
+        what: String,
+        /// What is wrong, and what to give instead.
+        message: String,
     },
 }
 

@@ -58,6 +58,7 @@ mod diff;
 mod document;
 mod engine;
 mod exit_codes;
+mod files;
 mod history;
 mod printers;
 mod remote;
@@ -80,6 +81,7 @@ pub use engine::{
     Notice, Observer, RemoteAccess, RepositorySource, Saved, Silent,
 };
 pub use exit_codes::ExitStatus;
+pub use files::{FilesError, FilesSpec};
 pub use history::{
     HistoryError, HistoryReport, HistoryRow, HistorySide, HistoryStats, ServiceChange,
 };

@@ -6,6 +6,7 @@ mod blame;
 mod compare;
 mod database;
 mod fetch;
+mod files;
 mod gc;
 mod history;
 mod progress;
@@ -24,6 +25,7 @@ use crate::exit_codes::ExitStatus;
 pub fn run(cli: Cli) -> anyhow::Result<ExitStatus> {
     match cli.command {
         Command::Compare(args) => compare::run(&args),
+        Command::Files(args) => files::run(&args),
         Command::History(args) => history::run(&args),
         Command::Blame(args) => blame::run(&args),
         Command::Runs(args) => runs::run(&args),

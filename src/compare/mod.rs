@@ -57,6 +57,29 @@ impl Default for CompareOptions {
     }
 }
 
+/// Where the blobs of a comparison are read: a repository's object
+/// database, or files on disk named by the ids git gives them. Each worker
+/// asks for its own reader, so a source can keep per-thread state (a
+/// repository handle with a warm delta cache).
+pub(crate) trait Blobs: Sync {
+    /// A function that reads and loads blob `id`, checking its size
+    /// against `options` before reading it.
+    fn reader<'a>(
+        &'a self,
+        options: &'a CompareOptions,
+    ) -> Box<dyn FnMut(ObjectId) -> Result<Node, SideProblem> + 'a>;
+}
+
+impl Blobs for Repository {
+    fn reader<'a>(
+        &'a self,
+        options: &'a CompareOptions,
+    ) -> Box<dyn FnMut(ObjectId) -> Result<Node, SideProblem> + 'a> {
+        let local = self.local();
+        Box::new(move |id| load(&local, id, options))
+    }
+}
+
 /// A pair of blob ids whose comparison result can be reused: the same two
 /// blobs under the same options always compare the same.
 pub(crate) type PairKey = (ObjectId, ObjectId);
@@ -195,7 +218,7 @@ pub(crate) fn reusable_keys(left: &Services, right: &Services) -> Vec<PairKey> {
 /// `known` where it can.
 pub(crate) fn compare_services(
     pool: &rayon::ThreadPool,
-    repo: &Repository,
+    blobs: &dyn Blobs,
     left_services: Services,
     mut right_services: Services,
     options: &CompareOptions,
@@ -249,10 +272,10 @@ pub(crate) fn compare_services(
         missing
             .par_chunks(chunk)
             .flat_map_iter(|run| {
-                let local = repo.local();
+                let mut read = blobs.reader(options);
                 let pairs = &pairs;
                 run.iter()
-                    .map(move |&i| (i, Arc::new(pairs[i].load_and_diff(&local, options))))
+                    .map(|&i| (i, Arc::new(pairs[i].load_and_diff(&mut read))))
                     .collect::<Vec<_>>()
             })
             .collect()
@@ -334,11 +357,14 @@ impl Pair {
     }
 
     /// Loads both blobs and diffs them (a pair [`Pair::key`] names).
-    fn load_and_diff(&self, repo: &gix::Repository, options: &CompareOptions) -> Outcome {
+    fn load_and_diff(
+        &self,
+        read: &mut dyn FnMut(ObjectId) -> Result<Node, SideProblem>,
+    ) -> Outcome {
         let (Some(left), Some(right)) = (self.left, self.right) else {
             unreachable!("only pairs of two files are loaded")
         };
-        let (left, right) = (load(repo, left.id, options), load(repo, right.id, options));
+        let (left, right) = (read(left.id), read(right.id));
         outcome_of(left.as_ref(), right.as_ref())
     }
 }
@@ -367,27 +393,25 @@ pub(crate) type Documents = HashMap<ObjectId, Result<Node, SideProblem>>;
 /// pairs is a blob an earlier pair already had.
 pub(crate) fn compute_pairs(
     pool: &rayon::ThreadPool,
-    repo: &Repository,
+    blobs: &dyn Blobs,
     keys: &[PairKey],
     options: &CompareOptions,
     documents: &mut Documents,
 ) -> Vec<(PairKey, Arc<Outcome>)> {
-    let mut blobs: Vec<ObjectId> = keys
+    let mut ids: Vec<ObjectId> = keys
         .iter()
         .flat_map(|&(l, r)| [l, r])
         .filter(|id| !documents.contains_key(id))
         .collect();
-    blobs.sort_unstable();
-    blobs.dedup();
-    let chunk = blobs.len().div_ceil(pool.current_num_threads() * 4).max(1);
+    ids.sort_unstable();
+    ids.dedup();
+    let chunk = ids.len().div_ceil(pool.current_num_threads() * 4).max(1);
     pool.install(|| {
-        let loaded: Vec<(ObjectId, Result<Node, SideProblem>)> = blobs
+        let loaded: Vec<(ObjectId, Result<Node, SideProblem>)> = ids
             .par_chunks(chunk)
             .flat_map_iter(|run| {
-                let local = repo.local();
-                run.iter()
-                    .map(move |&id| (id, load(&local, id, options)))
-                    .collect::<Vec<_>>()
+                let mut read = blobs.reader(options);
+                run.iter().map(|&id| (id, read(id))).collect::<Vec<_>>()
             })
             .collect();
         documents.extend(loaded);

@@ -28,7 +28,9 @@ use crate::side::{SideError, SideSpec};
 use crate::store::{GcStats, HistorySummary, RunMeta, RunSummary, SavedKind, Store, StoreError};
 
 pub use observer::{Notice, Observer, Silent};
-pub use request::{BlameRequest, CompareRequest, HistoryRequest, RemoteAccess, RepositorySource};
+pub use request::{
+    BlameRequest, CompareRequest, FilesRequest, HistoryRequest, RemoteAccess, RepositorySource,
+};
 
 /// The stack of each worker thread. The loader caps nesting at
 /// [`crate::document::MAX_DEPTH`] and the diff walk recurses once per
@@ -79,6 +81,9 @@ pub enum EngineError {
     /// never there.
     #[error(transparent)]
     Blame(#[from] BlameError),
+    /// Two paths on disk could not be compared.
+    #[error(transparent)]
+    Files(#[from] crate::files::FilesError),
     /// A request needs a database and the engine has none.
     #[error("no database is open")]
     NoStore,
@@ -244,6 +249,28 @@ impl Engine {
         let clock = Instant::now();
         let repo = self.open(&request.repository)?;
         let mut report = self.compare(&repo, &left, &right, &request.options)?;
+        let meta = RunMeta::new(started_at, clock.elapsed());
+        let mut save_error = None;
+        if let Some(mut store) = self.store_guard() {
+            match store.save_run(&report, &meta) {
+                Ok(id) => report.run_id = Some(id),
+                Err(error) => save_error = Some(error),
+            }
+        }
+        Ok(Comparison { report, save_error })
+    }
+
+    /// The whole job of `confdiff files`: list both paths, compare (with
+    /// the result cache, under the ids git gives the files), and save the
+    /// run when the engine has a database.
+    pub fn run_files(&self, request: &FilesRequest) -> Result<Comparison, EngineError> {
+        let started_at = SystemTime::now();
+        let clock = Instant::now();
+        let options = &request.options;
+        let plan = crate::files::FilesPlan::new(&request.spec, options)?;
+        let known = self.cached(&plan.reusable_keys(), options);
+        let (mut report, computed) = plan.compare(&self.pool, options, &known);
+        self.remember(&computed, options);
         let meta = RunMeta::new(started_at, clock.elapsed());
         let mut save_error = None;
         if let Some(mut store) = self.store_guard() {

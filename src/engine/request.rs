@@ -76,6 +76,15 @@ impl CompareRequest {
     }
 }
 
+/// Two files, or two directories of service folders, on disk.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FilesRequest {
+    /// The paths, and the name of a single file's service.
+    pub spec: crate::files::FilesSpec,
+    /// What to compare in each service folder, and the limits.
+    pub options: CompareOptions,
+}
+
 /// A history: two sides compared at every commit of a range.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct HistoryRequest {

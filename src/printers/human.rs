@@ -97,8 +97,12 @@ pub fn print(report: &Report, options: &PrintOptions, out: &mut dyn Write) -> io
     Ok(())
 }
 
-/// `main:implementation_1 (3f2a9c1)`, safe for a terminal.
+/// `main:implementation_1 (3f2a9c1)`, safe for a terminal; a path on
+/// disk alone.
 pub(super) fn side_label(side: &SideReport) -> String {
+    if side.commit.is_empty() {
+        return Escaped(&side.path).to_string();
+    }
     let short = side.commit.get(..7).unwrap_or(&side.commit);
     format!(
         "{}:{} ({})",

@@ -23,7 +23,8 @@ pub fn print(report: &Report, out: &mut dyn Write) -> io::Result<()> {
 #[derive(Serialize)]
 struct WireReport<'a> {
     run_id: Option<i64>,
-    repository: &'a str,
+    /// `null` for files on disk, which are in no repository.
+    repository: Option<&'a str>,
     left: WireSide<'a>,
     right: WireSide<'a>,
     file: &'a str,
@@ -32,18 +33,21 @@ struct WireReport<'a> {
 }
 
 /// A side as the contract writes it; other documents (patches) reuse it.
+/// A side read from disk (`confdiff files`) has no revision or commit:
+/// both are `null`.
 #[derive(Serialize)]
 pub(super) struct WireSide<'a> {
-    rev: &'a str,
-    commit: &'a str,
+    rev: Option<&'a str>,
+    commit: Option<&'a str>,
     path: &'a str,
 }
 
 impl<'a> WireSide<'a> {
     pub(super) fn of(side: &'a SideReport) -> Self {
+        let given = |text: &'a str| (!text.is_empty()).then_some(text);
         WireSide {
-            rev: &side.rev,
-            commit: &side.commit,
+            rev: given(&side.rev),
+            commit: given(&side.commit),
             path: &side.path,
         }
     }
@@ -89,7 +93,7 @@ impl<'a> From<&'a Report> for WireReport<'a> {
     fn from(report: &'a Report) -> Self {
         WireReport {
             run_id: report.run_id,
-            repository: &report.repository,
+            repository: (!report.repository.is_empty()).then_some(report.repository.as_str()),
             left: side(&report.left),
             right: side(&report.right),
             file: &report.file,

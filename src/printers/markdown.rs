@@ -111,6 +111,9 @@ fn table(text: &mut String, differences: &[Difference]) {
 }
 
 fn side_label(side: &crate::report::SideReport) -> String {
+    if side.rev.is_empty() {
+        return side.path.clone();
+    }
     format!("{}:{}", side.rev, side.path)
 }
 

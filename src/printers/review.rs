@@ -23,8 +23,12 @@ pub(super) enum Side {
 }
 
 /// The repository path of `service`'s config file on `side`: the side's
-/// directory as given, written without `./` or a trailing `/`.
+/// directory as given, written without `./` or a trailing `/`. A side of
+/// `confdiff files` that is itself a file (it has no commit) is that file.
 pub(super) fn file_path(side: &SideReport, service: &str, file: &str) -> String {
+    if side.commit.is_empty() && std::path::Path::new(&side.path).is_file() {
+        return side.path.clone();
+    }
     let mut parts: Vec<&str> = side
         .path
         .split('/')

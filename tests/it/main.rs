@@ -10,6 +10,7 @@ mod cli_errors;
 mod compare;
 mod difference_types;
 mod engine;
+mod files;
 mod generator;
 mod history;
 mod history_command;
