@@ -39,6 +39,12 @@ Examples:
   git difftool -y -x 'confdiff files' HEAD~1 -- implementation_2
   GIT_EXTERNAL_DIFF='confdiff files' git diff HEAD~1 -- implementation_2";
 
+const ACCEPT_AFTER_HELP: &str = "\
+Examples:
+  confdiff accept --reason 'implementation_2 migrates later'
+  confdiff accept 12 --service 'billing*' --baseline ci/baseline.json
+  confdiff accept --prune";
+
 const HISTORY_AFTER_HELP: &str = "\
 Examples:
   confdiff history implementation_1 implementation_2 --range v1.0..main
@@ -155,6 +161,11 @@ pub enum Command {
     /// compact the database.
     #[command(after_help = GC_AFTER_HELP)]
     Gc(GcArgs),
+    /// Accept the differences and missing services of a saved run into a
+    /// baseline file, to review and commit: `compare --baseline` then
+    /// fails only on what is not in it.
+    #[command(after_help = ACCEPT_AFTER_HELP)]
+    Accept(AcceptArgs),
     /// Clone or update the cached mirrors of remote repositories, ahead of
     /// offline use; or list them.
     #[command(after_help = FETCH_AFTER_HELP)]
@@ -212,6 +223,11 @@ pub struct ShowArgs {
     /// Exit 1 when any service of the run is not identical.
     #[arg(long)]
     pub exit_code: bool,
+
+    /// List accepted differences in the human output instead of counting
+    /// them.
+    #[arg(long)]
+    pub show_accepted: bool,
 
     /// Colour the human output: auto honours NO_COLOR and a non-terminal
     /// stdout.
@@ -327,6 +343,17 @@ pub struct CompareArgs {
     /// Do not save the run (its JSON run_id is null).
     #[arg(long)]
     pub no_save: bool,
+
+    /// A baseline file of accepted differences (see `confdiff accept`):
+    /// differences it lists are marked accepted, and --exit-code ignores
+    /// them.
+    #[arg(long, value_name = "FILE")]
+    pub baseline: Option<PathBuf>,
+
+    /// List accepted differences in the human output instead of counting
+    /// them.
+    #[arg(long)]
+    pub show_accepted: bool,
 }
 
 /// `confdiff files`.
@@ -380,6 +407,15 @@ pub struct FilesArgs {
     /// Do not save the run and use no cache (its JSON run_id is null).
     #[arg(long)]
     pub no_save: bool,
+
+    /// A baseline file of accepted differences (see `confdiff accept`).
+    #[arg(long, value_name = "FILE")]
+    pub baseline: Option<PathBuf>,
+
+    /// List accepted differences in the human output instead of counting
+    /// them.
+    #[arg(long)]
+    pub show_accepted: bool,
 }
 
 impl FilesArgs {
@@ -410,6 +446,7 @@ impl FilesArgs {
             }
         };
         Ok(FilesRequest {
+            baseline: self.baseline.clone(),
             spec,
             options: CompareOptions {
                 file: file_name(&self.file)?,
@@ -417,6 +454,34 @@ impl FilesArgs {
             },
         })
     }
+}
+
+/// `confdiff accept`.
+#[derive(Debug, Args)]
+pub struct AcceptArgs {
+    /// The run whose differences are accepted [default: the newest run].
+    #[arg(value_name = "RUN")]
+    pub run: Option<i64>,
+
+    /// The database.
+    #[command(flatten)]
+    pub db: DbArgs,
+
+    /// The baseline file; created when it is not there.
+    #[arg(long, value_name = "FILE", default_value = crate::baseline::DEFAULT_BASELINE)]
+    pub baseline: PathBuf,
+
+    /// Why these differences are accepted, kept with each new entry.
+    #[arg(long, value_name = "TEXT")]
+    pub reason: Option<String>,
+
+    /// Only services whose names match (repeatable; `*`, `?`, `[abc]`).
+    #[arg(long, value_name = "GLOB")]
+    pub service: Vec<String>,
+
+    /// Remove the entries (of the chosen services) the run no longer has.
+    #[arg(long)]
+    pub prune: bool,
 }
 
 /// `confdiff blame`.
@@ -694,6 +759,7 @@ impl CompareArgs {
     pub fn request(&self) -> Result<CompareRequest, ArgumentError> {
         let file = file_name(&self.file)?;
         Ok(CompareRequest {
+            baseline: self.baseline.clone(),
             repository: self.source.source()?,
             left: utf8("LEFT", &self.left)?,
             right: utf8("RIGHT", &self.right)?,

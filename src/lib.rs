@@ -50,6 +50,7 @@
 //! ```
 #![deny(missing_docs)]
 
+mod baseline;
 mod blame;
 pub mod cli;
 pub mod commands;
@@ -67,6 +68,7 @@ mod repository;
 mod side;
 mod store;
 
+pub use baseline::{Applied, Baseline, BaselineError, DEFAULT_BASELINE, Entry, ServiceMarks};
 pub use blame::{BlameChange, BlameError, BlameOptions, BlameReport, BlameState};
 pub use compare::{CompareOptions, DEFAULT_MAX_FILE_SIZE, ServiceError, SideProblem};
 pub use diff::{

@@ -19,6 +19,8 @@ pub struct Report {
     pub file: String,
     /// One entry per service found on either side, sorted by name.
     pub services: Vec<ServiceReport>,
+    /// What a baseline of accepted differences said, when one was given.
+    pub baseline: Option<crate::baseline::Applied>,
 }
 
 /// One side of a report.
@@ -208,6 +210,9 @@ pub struct Summary {
     pub errors: usize,
     /// Differences over all services.
     pub differences: usize,
+    /// With a baseline: the differences and missing services it accepts.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub accepted: Option<usize>,
 }
 
 impl Report {
@@ -229,13 +234,45 @@ impl Report {
                 Outcome::Error(_) => summary.errors += 1,
             }
         }
+        summary.accepted = self
+            .baseline
+            .as_ref()
+            .map(|applied| applied.services.iter().map(|s| s.accepted()).sum());
         summary
     }
 
-    /// Whether every service is `identical` (what `--exit-code` asks).
+    /// Whether every service is `identical`, or `different` or missing
+    /// only in ways a baseline accepts (what `--exit-code` asks). An error
+    /// is never accepted.
     pub fn all_identical(&self) -> bool {
-        self.services
-            .iter()
-            .all(|s| s.outcome.status() == Status::Identical)
+        self.services.iter().enumerate().all(|(i, s)| {
+            let marks = self.baseline.as_ref().and_then(|b| b.services.get(i));
+            match &s.outcome {
+                Outcome::Identical => true,
+                Outcome::Different(differences) => {
+                    marks.is_some_and(|m| (0..differences.len()).all(|d| m.is_accepted(d)))
+                }
+                Outcome::MissingLeft | Outcome::MissingRight => {
+                    marks.is_some_and(|m| m.service.is_some())
+                }
+                Outcome::Error(_) => false,
+            }
+        })
+    }
+
+    /// Whether difference `d` of service `i` is accepted by the baseline.
+    pub fn is_accepted(&self, i: usize, d: usize) -> bool {
+        self.baseline
+            .as_ref()
+            .and_then(|b| b.services.get(i))
+            .is_some_and(|m| m.is_accepted(d))
+    }
+
+    /// Whether missing service `i` is accepted by the baseline.
+    pub fn is_service_accepted(&self, i: usize) -> bool {
+        self.baseline
+            .as_ref()
+            .and_then(|b| b.services.get(i))
+            .is_some_and(|m| m.service.is_some())
     }
 }

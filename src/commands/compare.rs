@@ -25,6 +25,7 @@ pub fn run(args: &CompareArgs) -> anyhow::Result<ExitStatus> {
             width: args.width,
             full_values: args.full_values,
             exit_code: args.exit_code,
+            show_accepted: args.show_accepted,
         },
     )
 }
@@ -36,6 +37,7 @@ pub(super) struct Output {
     pub width: Option<NonZeroUsize>,
     pub full_values: bool,
     pub exit_code: bool,
+    pub show_accepted: bool,
 }
 
 /// The engine of a comparison. The database is opened (and checked)
@@ -79,6 +81,7 @@ pub(super) fn finish(
             .map(NonZeroUsize::get)
             .or_else(printers::terminal_width),
         full_values: output.full_values,
+        show_accepted: output.show_accepted,
         footer,
     };
     to_stdout(|out| printers::print(report, &options, out))?;

@@ -19,6 +19,7 @@ pub fn run(args: &FilesArgs) -> anyhow::Result<ExitStatus> {
             width: args.width,
             full_values: args.full_values,
             exit_code: args.exit_code,
+            show_accepted: args.show_accepted,
         },
     )
 }

@@ -2,6 +2,7 @@
 //! printers. Each turns its arguments into a request, runs it, prints the
 //! result on stdout and says how the process should exit.
 
+mod accept;
 mod blame;
 mod compare;
 mod database;
@@ -32,6 +33,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitStatus> {
         Command::Show(args) => show::run(&args),
         Command::Fetch(args) => fetch::run(&args),
         Command::Gc(args) => gc::run(&args),
+        Command::Accept(args) => accept::run(&args),
         Command::Completions(args) => to_stdout(|out| {
             cli::write_completions(&args, out);
             Ok(())

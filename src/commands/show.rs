@@ -33,6 +33,7 @@ pub fn run(args: &ShowArgs) -> anyhow::Result<ExitStatus> {
             .map(NonZeroUsize::get)
             .or_else(printers::terminal_width),
         full_values: args.full_values,
+        show_accepted: args.show_accepted,
         footer: Some(saved_footer(&database, id)),
     };
     to_stdout(|out| printers::print(&report, &options, out))?;

@@ -197,6 +197,7 @@ impl Plan {
                 .iter()
                 .map(ServiceResult::to_report)
                 .collect(),
+            baseline: None,
         };
         (report, compared)
     }

@@ -81,6 +81,9 @@ pub enum EngineError {
     /// never there.
     #[error(transparent)]
     Blame(#[from] BlameError),
+    /// A baseline file could not be read.
+    #[error(transparent)]
+    Baseline(#[from] crate::baseline::BaselineError),
     /// Two paths on disk could not be compared.
     #[error(transparent)]
     Files(#[from] crate::files::FilesError),
@@ -247,8 +250,24 @@ impl Engine {
         let right = SideSpec::parse(&request.right, &request.rev)?;
         let started_at = SystemTime::now();
         let clock = Instant::now();
+        let baseline = load_baseline(request.baseline.as_deref())?;
         let repo = self.open(&request.repository)?;
-        let mut report = self.compare(&repo, &left, &right, &request.options)?;
+        let report = self.compare(&repo, &left, &right, &request.options)?;
+        Ok(self.finish(report, baseline, started_at, clock))
+    }
+
+    /// Marks what the baseline accepts and saves the run when the engine
+    /// has a database.
+    fn finish(
+        &self,
+        mut report: Report,
+        baseline: Option<(crate::baseline::Baseline, String)>,
+        started_at: SystemTime,
+        clock: Instant,
+    ) -> Comparison {
+        if let Some((baseline, file)) = baseline {
+            report.baseline = Some(baseline.apply(&report, &file));
+        }
         let meta = RunMeta::new(started_at, clock.elapsed());
         let mut save_error = None;
         if let Some(mut store) = self.store_guard() {
@@ -257,7 +276,7 @@ impl Engine {
                 Err(error) => save_error = Some(error),
             }
         }
-        Ok(Comparison { report, save_error })
+        Comparison { report, save_error }
     }
 
     /// The whole job of `confdiff files`: list both paths, compare (with
@@ -267,19 +286,12 @@ impl Engine {
         let started_at = SystemTime::now();
         let clock = Instant::now();
         let options = &request.options;
+        let baseline = load_baseline(request.baseline.as_deref())?;
         let plan = crate::files::FilesPlan::new(&request.spec, options)?;
         let known = self.cached(&plan.reusable_keys(), options);
-        let (mut report, computed) = plan.compare(&self.pool, options, &known);
+        let (report, computed) = plan.compare(&self.pool, options, &known);
         self.remember(&computed, options);
-        let meta = RunMeta::new(started_at, clock.elapsed());
-        let mut save_error = None;
-        if let Some(mut store) = self.store_guard() {
-            match store.save_run(&report, &meta) {
-                Ok(id) => report.run_id = Some(id),
-                Err(error) => save_error = Some(error),
-            }
-        }
-        Ok(Comparison { report, save_error })
+        Ok(self.finish(report, baseline, started_at, clock))
     }
 
     /// The whole job of `confdiff history`: open the repository, walk the
@@ -441,6 +453,16 @@ impl history::Walker for HistoryWalker<'_> {
             .observer
             .notice(&Notice::Progress { done, total });
     }
+}
+
+/// The baseline file, read before any comparison work so a typo fails at
+/// once, with the name it is reported under.
+fn load_baseline(
+    path: Option<&Path>,
+) -> Result<Option<(crate::baseline::Baseline, String)>, EngineError> {
+    let Some(path) = path else { return Ok(None) };
+    let baseline = crate::baseline::Baseline::load(path, false)?;
+    Ok(Some((baseline, path.display().to_string())))
 }
 
 #[cfg(test)]

@@ -60,6 +60,8 @@ pub struct CompareRequest {
     pub rev: String,
     /// What to compare in each service folder, and the limits.
     pub options: CompareOptions,
+    /// A baseline file of accepted differences to mark the result with.
+    pub baseline: Option<PathBuf>,
 }
 
 impl CompareRequest {
@@ -72,6 +74,7 @@ impl CompareRequest {
             right: right.into(),
             rev: "HEAD".to_owned(),
             options: CompareOptions::default(),
+            baseline: None,
         }
     }
 }
@@ -83,6 +86,8 @@ pub struct FilesRequest {
     pub spec: crate::files::FilesSpec,
     /// What to compare in each service folder, and the limits.
     pub options: CompareOptions,
+    /// A baseline file of accepted differences to mark the result with.
+    pub baseline: Option<PathBuf>,
 }
 
 /// A history: two sides compared at every commit of a range.

@@ -291,6 +291,7 @@ impl FilesPlan {
                 .iter()
                 .map(compare::ServiceResult::to_report)
                 .collect(),
+            baseline: None,
         };
         (report, compared.computed)
     }

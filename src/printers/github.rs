@@ -17,6 +17,7 @@ use crate::report::{Outcome, Report};
 
 /// Writes `report` as workflow commands.
 pub fn print(report: &Report, out: &mut dyn Write) -> io::Result<()> {
+    let report = &*review::unaccepted(report);
     for service in &report.services {
         let file_of = |side: Side| {
             let dir = match side {

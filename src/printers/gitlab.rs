@@ -37,6 +37,7 @@ struct Lines {
 
 /// Writes `report` as a Code Quality report.
 pub fn print(report: &Report, out: &mut dyn Write) -> io::Result<()> {
+    let report = &*review::unaccepted(report);
     let mut issues = Vec::new();
     for service in &report.services {
         let file_of = |side: Side| {

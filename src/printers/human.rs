@@ -80,11 +80,36 @@ pub fn print(report: &Report, options: &PrintOptions, out: &mut dyn Write) -> io
         Escaped(&report.file)
     )?;
     writeln!(out)?;
-    for service in &report.services {
-        print_service(service, report, fit, &palette, out)?;
+    for (i, service) in report.services.iter().enumerate() {
+        print_service(
+            i,
+            service,
+            report,
+            options.show_accepted,
+            fit,
+            &palette,
+            out,
+        )?;
     }
     writeln!(out)?;
     writeln!(out, "{}", summary_line(&report.summary()))?;
+    if let Some(baseline) = &report.baseline
+        && !baseline.stale.is_empty()
+    {
+        writeln!(
+            out,
+            "{} stale in {} (they matched nothing; `confdiff accept --prune` removes them):",
+            if baseline.stale.len() == 1 {
+                "1 entry is".to_owned()
+            } else {
+                format!("{} entries are", baseline.stale.len())
+            },
+            Escaped(&baseline.file)
+        )?;
+        for entry in &baseline.stale {
+            writeln!(out, "  {}", Escaped(&stale_entry(entry)))?;
+        }
+    }
     if let Some(footer) = &options.footer {
         writeln!(
             out,
@@ -112,13 +137,39 @@ pub(super) fn side_label(side: &SideReport) -> String {
     )
 }
 
+/// A stale baseline entry in one line: `billing spec.replicas changed 3 → 5`.
+fn stale_entry(entry: &serde_json::Value) -> String {
+    let text = |key: &str| entry.get(key).map(|v| v.to_string());
+    let mut parts = vec![entry["service"].as_str().unwrap_or_default().to_owned()];
+    if let Some(status) = entry["status"].as_str() {
+        parts.push(status.to_owned());
+    }
+    parts.extend(text("path"));
+    if let Some(kind) = entry["kind"].as_str() {
+        parts.push(kind.to_owned());
+    }
+    match (text("left"), text("right")) {
+        (Some(l), Some(r)) => parts.push(format!("{l} → {r}")),
+        (Some(v), None) | (None, Some(v)) => parts.push(v),
+        (None, None) => {}
+    }
+    parts.join(" ")
+}
+
 fn print_service(
+    index: usize,
     service: &ServiceReport,
     report: &Report,
+    show_accepted: bool,
     fit: Fit,
     p: &Palette,
     out: &mut dyn Write,
 ) -> io::Result<()> {
+    let accepted_note = if report.is_service_accepted(index) {
+        " (accepted)"
+    } else {
+        ""
+    };
     let name = format!(
         "{}{}{}",
         p.service.render(),
@@ -129,14 +180,14 @@ fn print_service(
         Outcome::Identical => Ok(()),
         Outcome::MissingLeft => writeln!(
             out,
-            "{name}  {}missing on the left{} (only in {})",
+            "{name}  {}missing on the left{} (only in {}){accepted_note}",
             p.missing.render(),
             p.missing.render_reset(),
             Escaped(&report.right.path)
         ),
         Outcome::MissingRight => writeln!(
             out,
-            "{name}  {}missing on the right{} (only in {})",
+            "{name}  {}missing on the right{} (only in {}){accepted_note}",
             p.missing.render(),
             p.missing.render_reset(),
             Escaped(&report.left.path)
@@ -151,8 +202,37 @@ fn print_service(
         Outcome::Different(differences) => {
             let count = differences.len();
             let plural = if count == 1 { "" } else { "s" };
-            writeln!(out, "{name}  {count} difference{plural}")?;
-            print_differences(differences, &terminal_safe(&report.file), fit, p, out)
+            let file = terminal_safe(&report.file);
+            if report.baseline.is_none() {
+                writeln!(out, "{name}  {count} difference{plural}")?;
+                return print_differences(differences, &file, fit, p, out);
+            }
+            let (mut accepted, mut open) = (Vec::new(), Vec::new());
+            for (d, difference) in differences.iter().enumerate() {
+                if report.is_accepted(index, d) {
+                    accepted.push(difference.clone());
+                } else {
+                    open.push(difference.clone());
+                }
+            }
+            writeln!(
+                out,
+                "{name}  {count} difference{plural} ({} accepted)",
+                accepted.len()
+            )?;
+            print_differences(&open, &file, fit, p, out)?;
+            if accepted.is_empty() {
+                Ok(())
+            } else if show_accepted {
+                writeln!(out, "  accepted:")?;
+                print_differences(&accepted, &file, fit, p, out)
+            } else {
+                writeln!(
+                    out,
+                    "  … {} accepted, not listed (--show-accepted lists them)",
+                    accepted.len()
+                )
+            }
         }
     }
 }
@@ -309,6 +389,9 @@ pub(super) fn summary_line(s: &Summary) -> String {
     }
     if s.errors > 0 {
         parts.push(plural(s.errors, "error"));
+    }
+    if let Some(accepted) = s.accepted {
+        parts.push(format!("{accepted} accepted"));
     }
     format!("{}: {}", plural(s.services, "service"), parts.join(", "))
 }

@@ -10,6 +10,7 @@ use std::io::{self, Write};
 use serde::Serialize;
 use serde_json::value::RawValue;
 
+use crate::baseline::ServiceMarks;
 use crate::diff::{Difference, Path};
 use crate::report::{Report, SideReport, Summary};
 
@@ -30,6 +31,11 @@ struct WireReport<'a> {
     file: &'a str,
     summary: Summary,
     services: Vec<WireService<'a>>,
+    // With a baseline only: its file, and the entries that matched nothing.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    baseline: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    stale_accepted: Option<&'a [serde_json::Value]>,
 }
 
 /// A side as the contract writes it; other documents (patches) reuse it.
@@ -67,6 +73,13 @@ struct WireService<'a> {
     error_kind: Option<&'static str>,
     #[serde(skip_serializing_if = "Option::is_none")]
     differences: Option<Vec<WireDifference<'a>>>,
+    // With a baseline only: how many differences (or, for a missing
+    // service, the service itself) it accepts, and a missing service's
+    // reason.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    accepted: Option<usize>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    accepted_reason: Option<&'a str>,
 }
 
 #[derive(Serialize)]
@@ -87,6 +100,11 @@ struct WireDifference<'a> {
     left_type: Option<&'static str>,
     #[serde(skip_serializing_if = "Option::is_none")]
     right_type: Option<&'static str>,
+    // Only on a difference a baseline accepts.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    accepted: Option<bool>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    accepted_reason: Option<&'a str>,
 }
 
 impl<'a> From<&'a Report> for WireReport<'a> {
@@ -101,19 +119,34 @@ impl<'a> From<&'a Report> for WireReport<'a> {
             services: report
                 .services
                 .iter()
-                .map(|service| WireService {
-                    service: &service.service,
-                    status: service.outcome.status().name(),
-                    left_blob: service.left_blob.as_deref(),
-                    right_blob: service.right_blob.as_deref(),
-                    error: service.outcome.error().map(|e| e.message.as_str()),
-                    error_kind: service.outcome.error().map(|e| e.kind.name()),
-                    differences: service
-                        .outcome
-                        .differences()
-                        .map(|list| list.iter().map(difference).collect()),
+                .enumerate()
+                .map(|(i, service)| {
+                    let marks = report.baseline.as_ref().map(|b| &b.services[i]);
+                    WireService {
+                        service: &service.service,
+                        status: service.outcome.status().name(),
+                        left_blob: service.left_blob.as_deref(),
+                        right_blob: service.right_blob.as_deref(),
+                        error: service.outcome.error().map(|e| e.message.as_str()),
+                        error_kind: service.outcome.error().map(|e| e.kind.name()),
+                        differences: service.outcome.differences().map(|list| {
+                            list.iter()
+                                .enumerate()
+                                .map(|(d, item)| {
+                                    let reason = marks.and_then(|m| m.differences[d].as_ref());
+                                    difference(item, reason)
+                                })
+                                .collect()
+                        }),
+                        accepted: marks.map(ServiceMarks::accepted),
+                        accepted_reason: marks
+                            .and_then(|m| m.service.as_ref())
+                            .and_then(Option::as_deref),
+                    }
                 })
                 .collect(),
+            baseline: report.baseline.as_ref().map(|b| b.file.as_str()),
+            stale_accepted: report.baseline.as_ref().map(|b| b.stale.as_slice()),
         }
     }
 }
@@ -122,7 +155,12 @@ fn side(side: &SideReport) -> WireSide<'_> {
     WireSide::of(side)
 }
 
-fn difference(difference: &Difference) -> WireDifference<'_> {
+/// A difference; `accepted` is its baseline entry's reason, when a
+/// baseline accepts it.
+fn difference<'a>(
+    difference: &'a Difference,
+    accepted: Option<&'a Option<String>>,
+) -> WireDifference<'a> {
     WireDifference {
         path: &difference.path,
         kind: difference.kind.name(),
@@ -132,5 +170,7 @@ fn difference(difference: &Difference) -> WireDifference<'_> {
         right_line: difference.right.as_ref().map(|v| v.line),
         left_type: difference.left.as_ref().map(|v| v.value_type.name()),
         right_type: difference.right.as_ref().map(|v| v.value_type.name()),
+        accepted: accepted.map(|_| true),
+        accepted_reason: accepted.and_then(Option::as_deref),
     }
 }

@@ -16,6 +16,7 @@ use crate::report::{Outcome, Report};
 
 /// Writes `report` as JUnit XML.
 pub fn print(report: &Report, out: &mut dyn Write) -> io::Result<()> {
+    let report = &*review::unaccepted(report);
     let s = report.summary();
     let failures = s.different + s.missing_left + s.missing_right;
     let suite = format!(

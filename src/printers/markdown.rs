@@ -21,6 +21,7 @@ const FOLD_SERVICES: usize = 20;
 
 /// Writes `report` as Markdown.
 pub fn print(report: &Report, out: &mut dyn Write) -> io::Result<()> {
+    let report = &*review::unaccepted(report);
     let mut text = String::new();
     let s = report.summary();
     let _ = writeln!(

@@ -88,6 +88,8 @@ pub struct PrintOptions {
     pub width: Option<usize>,
     /// Never shorten values or paths, whatever the width.
     pub full_values: bool,
+    /// List the differences a baseline accepts instead of counting them.
+    pub show_accepted: bool,
 }
 
 /// The width of the terminal stdout is, or `None` when stdout is not a

@@ -6,14 +6,52 @@
 //! at the right file's line, except a `removed` one, which only the left
 //! file has.
 
+use std::borrow::Cow;
+
 use crate::diff::{Difference, Kind, SideValue};
-use crate::report::{Outcome, ServiceReport, SideReport};
+use crate::report::{Outcome, Report, ServiceReport, SideReport};
 
 use super::escape::terminal_safe;
 
 /// Values longer than this many characters are shortened with `…` in a
 /// one-line description.
 const MAX_VALUE_CHARS: usize = 120;
+
+/// What needs a reviewer's attention: `report` without what its baseline
+/// accepts. Accepted differences are left out, and a service with nothing
+/// left (all its differences, or its missing side, accepted) counts as
+/// identical, so an accepted difference gets no annotation, issue, row or
+/// failure.
+pub(super) fn unaccepted(report: &Report) -> Cow<'_, Report> {
+    if report.baseline.is_none() {
+        return Cow::Borrowed(report);
+    }
+    let mut open = report.clone();
+    open.baseline = None;
+    for (i, service) in open.services.iter_mut().enumerate() {
+        let outcome = match &service.outcome {
+            Outcome::Different(differences) => {
+                let left: Vec<Difference> = differences
+                    .iter()
+                    .enumerate()
+                    .filter(|(d, _)| !report.is_accepted(i, *d))
+                    .map(|(_, d)| d.clone())
+                    .collect();
+                if left.is_empty() {
+                    Outcome::Identical
+                } else {
+                    Outcome::Different(left)
+                }
+            }
+            Outcome::MissingLeft | Outcome::MissingRight if report.is_service_accepted(i) => {
+                Outcome::Identical
+            }
+            other => other.clone(),
+        };
+        service.outcome = outcome;
+    }
+    Cow::Owned(open)
+}
 
 /// Which side of the comparison.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

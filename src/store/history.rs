@@ -261,6 +261,7 @@ impl Store {
                     missing_right: count(10)?,
                     errors: count(11)?,
                     differences: count(12)?,
+                    accepted: None,
                 },
                 changes: parse_changes(&changes).map_err(damaged)?,
             });

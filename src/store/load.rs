@@ -164,6 +164,31 @@ impl Store {
                 "differences of service '{orphan}', which the run does not have"
             )));
         }
+        // A database read as it is, before migration 5, has no marks.
+        let has_marks = super::schema::user_version(&self.conn).map_err(read)? >= 5;
+        let baseline: Option<String> = if has_marks {
+            self.conn
+                .query_row("SELECT baseline FROM runs WHERE id = ?1", [run.id], |row| {
+                    row.get(0)
+                })
+                .map_err(read)?
+        } else {
+            None
+        };
+        let baseline = baseline
+            .map(|text| {
+                serde_json::from_str::<crate::baseline::Applied>(&text)
+                    .map_err(|e| damaged(format!("its baseline marks do not read: {e}")))
+            })
+            .transpose()?;
+        if baseline
+            .as_ref()
+            .is_some_and(|b| b.services.len() != services.len())
+        {
+            return Err(damaged(
+                "its baseline marks do not fit its services".to_owned(),
+            ));
+        }
         Ok(Report {
             run_id: Some(run.id),
             repository: run.repository,
@@ -171,6 +196,7 @@ impl Store {
             right: run.right,
             file: run.file,
             services,
+            baseline,
         })
     }
 }
@@ -201,6 +227,7 @@ fn run_summary(row: &Row<'_>) -> rusqlite::Result<RunSummary> {
             missing_right: unsigned(row, 16)?,
             errors: unsigned(row, 17)?,
             differences: unsigned(row, 18)?,
+            accepted: None,
         },
     })
 }

@@ -14,8 +14,9 @@ const INSERT_RUN: &str = "
         created_at, repository,
         left_rev, left_commit, left_path, right_rev, right_commit, right_path,
         file, tool_version, duration_ms,
-        services, identical, different, missing_left, missing_right, errors, differences
-    ) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18)";
+        services, identical, different, missing_left, missing_right, errors, differences,
+        baseline
+    ) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19)";
 
 const INSERT_SERVICE: &str = "
     INSERT INTO services (run_id, service, ordinal, status, left_blob, right_blob, error, error_kind)
@@ -71,6 +72,10 @@ fn save(conn: &mut Connection, report: &Report, meta: &RunMeta) -> rusqlite::Res
             int(summary.missing_right),
             int(summary.errors),
             int(summary.differences),
+            report
+                .baseline
+                .as_ref()
+                .map(|b| serde_json::to_string(b).expect("baseline marks serialize")),
         ],
     )?;
     let run_id = tx.last_insert_rowid();

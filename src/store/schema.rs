@@ -137,6 +137,12 @@ pub const MIGRATIONS: &[&str] = &[
         PRIMARY KEY (left_blob, right_blob, options)
     ) WITHOUT ROWID;
     "#,
+    // 5: what a baseline of accepted differences said of a run (JSON:
+    // the file, per service the accepted differences with their reasons,
+    // the stale entries); NULL for a run compared without one.
+    r#"
+    ALTER TABLE runs ADD COLUMN baseline TEXT;
+    "#,
 ];
 
 /// The schema version this binary creates and understands.
@@ -244,7 +250,7 @@ mod tests {
         let mut conn = Connection::open_in_memory().unwrap();
         migrate(&mut conn).unwrap();
         conn.execute_batch(
-            "INSERT INTO runs VALUES (NULL, 't', 'r', 'a', 'c', 'p', 'b', 'c', 'q', 'f', 'v', 1, 0, 0, 0, 0, 0, 0, 0)",
+            "INSERT INTO runs VALUES (NULL, 't', 'r', 'a', 'c', 'p', 'b', 'c', 'q', 'f', 'v', 1, 0, 0, 0, 0, 0, 0, 0, NULL)",
         )
         .unwrap();
         assert_eq!(migrate(&mut conn).unwrap(), Migrated::Current);
@@ -302,7 +308,7 @@ mod tests {
         let mut conn = Connection::open_in_memory().unwrap();
         migrate(&mut conn).unwrap();
         conn.execute_batch(
-            "INSERT INTO runs VALUES (1, 't', 'r', 'a', 'c', 'p', 'b', 'c', 'q', 'f', 'v', 1, 0, 0, 0, 0, 0, 0, 0)",
+            "INSERT INTO runs VALUES (1, 't', 'r', 'a', 'c', 'p', 'b', 'c', 'q', 'f', 'v', 1, 0, 0, 0, 0, 0, 0, 0, NULL)",
         )
         .unwrap();
         let bad_status =

@@ -335,7 +335,8 @@ fn a_database_from_before_error_kinds_reads_and_upgrades() {
         conn.execute_batch(&format!("DROP TABLE {table}")).unwrap();
     }
     conn.execute_batch(
-        "ALTER TABLE services DROP COLUMN error_kind;
+        "ALTER TABLE runs DROP COLUMN baseline;
+         ALTER TABLE services DROP COLUMN error_kind;
          ALTER TABLE differences DROP COLUMN key_types;
          PRAGMA user_version = 1;",
     )

@@ -5,6 +5,7 @@
 
 mod harness;
 
+mod baseline;
 mod blame;
 mod cli_errors;
 mod compare;

@@ -358,6 +358,7 @@ fn every_status_report() -> Report {
                 }),
             ),
         ],
+        baseline: None,
     }
 }
 
