@@ -63,6 +63,7 @@ mod printers;
 mod remote;
 mod report;
 mod repository;
+mod serve;
 mod side;
 mod store;
 

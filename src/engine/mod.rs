@@ -110,6 +110,11 @@ pub struct Comparison {
     /// Why saving failed, when it did: the report is still whole and
     /// should still be shown.
     pub save_error: Option<StoreError>,
+    /// Pairs of config files diffed for this run (not answered from the
+    /// cache): what a server reports in its metrics.
+    pub pairs_compared: usize,
+    /// Pairs whose result came from the cache.
+    pub pairs_reused: usize,
 }
 
 /// The engine. `Send + Sync`: a server shares one between its requests.
@@ -243,7 +248,11 @@ impl Engine {
         let started_at = SystemTime::now();
         let clock = Instant::now();
         let repo = self.open(&request.repository)?;
-        let mut report = self.compare(&repo, &left, &right, &request.options)?;
+        let options = &request.options;
+        let plan = compare::Plan::new(&repo, &left, &right, options)?;
+        let known = self.cached(&plan.reusable_keys(), options);
+        let (mut report, compared) = plan.compare(&self.pool, &repo, options, &known);
+        self.remember(&compared.computed, options);
         let meta = RunMeta::new(started_at, clock.elapsed());
         let mut save_error = None;
         if let Some(mut store) = self.store_guard() {
@@ -252,7 +261,12 @@ impl Engine {
                 Err(error) => save_error = Some(error),
             }
         }
-        Ok(Comparison { report, save_error })
+        Ok(Comparison {
+            report,
+            save_error,
+            pairs_compared: compared.computed.len(),
+            pairs_reused: known.len(),
+        })
     }
 
     /// The whole job of `confdiff history`: open the repository, walk the

@@ -11,13 +11,25 @@ use serde::Serialize;
 use serde_json::value::RawValue;
 
 use crate::diff::{Difference, Path};
-use crate::report::{Report, SideReport, Summary};
+use crate::report::{Report, ServiceReport, SideReport, Summary};
 
 /// Writes `report` as the contract's JSON document, followed by a newline.
 pub fn print(report: &Report, out: &mut dyn Write) -> io::Result<()> {
     let wire = WireReport::from(report);
     serde_json::to_writer_pretty(&mut *out, &wire).map_err(io::Error::from)?;
     out.write_all(b"\n")
+}
+
+/// Writes the one service of `report` named `name` as it appears in the
+/// report's `services` list, followed by a newline; `Ok(false)` when the
+/// report has no such service.
+pub fn print_service(report: &Report, name: &str, out: &mut dyn Write) -> io::Result<bool> {
+    let Some(found) = report.services.iter().find(|s| s.service == name) else {
+        return Ok(false);
+    };
+    serde_json::to_writer_pretty(&mut *out, &service(found)).map_err(io::Error::from)?;
+    out.write_all(b"\n")?;
+    Ok(true)
 }
 
 #[derive(Serialize)]
@@ -83,23 +95,23 @@ impl<'a> From<&'a Report> for WireReport<'a> {
             right: side(&report.right),
             file: &report.file,
             summary: report.summary(),
-            services: report
-                .services
-                .iter()
-                .map(|service| WireService {
-                    service: &service.service,
-                    status: service.outcome.status().name(),
-                    left_blob: service.left_blob.as_deref(),
-                    right_blob: service.right_blob.as_deref(),
-                    error: service.outcome.error().map(|e| e.message.as_str()),
-                    error_kind: service.outcome.error().map(|e| e.kind.name()),
-                    differences: service
-                        .outcome
-                        .differences()
-                        .map(|list| list.iter().map(difference).collect()),
-                })
-                .collect(),
+            services: report.services.iter().map(service).collect(),
         }
+    }
+}
+
+fn service(service: &ServiceReport) -> WireService<'_> {
+    WireService {
+        service: &service.service,
+        status: service.outcome.status().name(),
+        left_blob: service.left_blob.as_deref(),
+        right_blob: service.right_blob.as_deref(),
+        error: service.outcome.error().map(|e| e.message.as_str()),
+        error_kind: service.outcome.error().map(|e| e.kind.name()),
+        differences: service
+            .outcome
+            .differences()
+            .map(|list| list.iter().map(difference).collect()),
     }
 }
 
