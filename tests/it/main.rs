@@ -27,6 +27,8 @@ mod remote_http;
 mod remote_local;
 mod repository_errors;
 mod result_cache;
+mod serve_api;
+mod serve_limits;
 mod service_errors;
 mod store_cache;
 mod store_gc;
