@@ -29,6 +29,7 @@ mod repository_errors;
 mod result_cache;
 mod serve_api;
 mod serve_limits;
+mod serve_pages;
 mod service_errors;
 mod store_cache;
 mod store_gc;
