@@ -391,7 +391,7 @@ pub async fn blame(
     match outcome {
         Some(JobOutcome::Done { body, .. }) => Ok(json(StatusCode::OK, body.to_vec())),
         Some(JobOutcome::Failed(error)) => Err(error),
-        None => unreachable!("waited for an outcome"),
+        None => Err(ApiError::Internal("the blame gave no answer".to_owned())),
     }
 }
 
