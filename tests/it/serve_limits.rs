@@ -48,7 +48,7 @@ fn fifty_concurrent_comparisons_give_fifty_distinct_saved_runs() {
 
 #[test]
 fn beyond_the_queue_the_server_answers_503_with_retry_after() {
-    let repo = large_repo(300, 60);
+    let repo = large_repo(500, 60);
     let path = repo.path().canonicalize().unwrap().display().to_string();
     let server = Server::start(&[
         "--allow-repo",
@@ -68,6 +68,15 @@ fn beyond_the_queue_the_server_answers_503_with_retry_after() {
     assert!(message.contains("busy"), "{message}");
     let retry: u64 = second.header("retry-after").unwrap().parse().unwrap();
     assert!(retry >= 1);
+    // While it runs, nothing of it is listed or shown.
+    assert_eq!(
+        server.get(&first.header("location").unwrap()).json()["status"],
+        "running"
+    );
+    assert_eq!(server.get("/api/runs").json()["total"], json!(0));
+    let show = captured(confdiff().args(["show", "--db"]).arg(&server.db));
+    assert_eq!(show.status.code(), Some(2));
+    assert!(crate::harness::stderr(&show).contains("no run is saved"));
     let done = server.until_done(&first.header("location").unwrap());
     assert_eq!(done.status, 200, "{}", done.text());
     // The slot is free again.
@@ -77,7 +86,7 @@ fn beyond_the_queue_the_server_answers_503_with_retry_after() {
 
 #[test]
 fn sigterm_lets_running_comparisons_finish_and_exits_0() {
-    let repo = large_repo(300, 60);
+    let repo = large_repo(500, 60);
     let path = repo.path().canonicalize().unwrap().display().to_string();
     let mut server = Server::start(&[
         "--allow-repo",
@@ -90,8 +99,15 @@ fn sigterm_lets_running_comparisons_finish_and_exits_0() {
         "120",
     ]);
     let body = json!({"left": "implementation_1", "right": "implementation_2"});
+    let mut pending = Vec::new();
     for _ in 0..2 {
-        assert_eq!(server.post("/api/comparisons", &body).status, 202);
+        let answer = server.post("/api/comparisons", &body);
+        assert_eq!(answer.status, 202);
+        pending.push(answer.header("location").unwrap());
+    }
+    // The signal comes while the comparisons run.
+    for url in &pending {
+        assert_eq!(server.get(url).json()["status"], "running", "{url}");
     }
     let code = server.terminate(Duration::from_secs(150));
     assert_eq!(code, Some(0), "{}", server.log());
@@ -106,6 +122,6 @@ fn sigterm_lets_running_comparisons_finish_and_exits_0() {
         );
         assert_eq!(show.status.code(), Some(0));
         let report: serde_json::Value = serde_json::from_slice(&show.stdout).unwrap();
-        assert_eq!(report["summary"]["services"], json!(300));
+        assert_eq!(report["summary"]["services"], json!(500));
     }
 }
