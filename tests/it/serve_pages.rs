@@ -332,6 +332,23 @@ fn in_a_browser_the_form_starts_a_comparison_and_the_run_filters_by_service() {
         )
         .unwrap();
 
+        // On a phone's width the page needs no sideways scrolling.
+        browser.set_window_size(390, 844).await.unwrap();
+        let fits = browser
+            .execute(
+                "return document.documentElement.scrollWidth <= window.innerWidth;",
+                vec![],
+            )
+            .await
+            .unwrap();
+        assert_eq!(fits, json!(true), "the run page is wider than a phone");
+        std::fs::write(
+            shots.join("serve-run-phone.png"),
+            browser.screenshot().await.unwrap(),
+        )
+        .unwrap();
+        browser.set_window_size(1200, 900).await.unwrap();
+
         // The run is listed on the first page.
         browser.goto(&format!("{}/", server.base)).await.unwrap();
         let runs = browser
