@@ -107,11 +107,11 @@ pub fn run(
         .thread_name("confdiff-serve")
         .enable_all()
         .build()?;
-    let grace = config.shutdown_grace;
     let result = runtime.block_on(serve(engine, config, ready));
-    // A comparison still running past the grace period is dropped here;
-    // the store writes each run in one transaction, so it leaves nothing.
-    runtime.shutdown_timeout(grace);
+    // `serve` already waited the grace period for running comparisons; one
+    // still running is dropped here, and the store writes each run in one
+    // transaction, so it leaves nothing behind.
+    runtime.shutdown_timeout(Duration::from_secs(1));
     result
 }
 
