@@ -7,6 +7,9 @@ Subcommands:
             child's rusage (os.wait4: the same figure as `/usr/bin/time -f %M`)
   selftimed run a command that times itself and prints JSON with runs_ms
             (the parse floor); record its figures
+  load      run the HTTP load generator (examples/load.rs), which prints
+            JSON with each request's latency; record p50 as the median, and
+            p99 and requests per second
   skip      record a step that could not run, and say so on stderr
   blobs     list the blob ids `confdiff compare` must read for two sides
   check     compare a summary (confdiff JSON or pyyaml_compare's last line)
@@ -156,6 +159,22 @@ def selftimed(args):
     append(args.results, row)
     print(f"  {args.label} [{args.services}]: median {fmt_ms(row['median_ms'])} "
           f"({figures['blobs']} blobs, {figures['bytes'] / 1e6:.1f} MB)", file=sys.stderr)
+
+
+def load(args):
+    # The server's work is another process's, so no "other load" is read.
+    child = subprocess.run(args.command, check=True, capture_output=True, text=True)
+    figures = json.loads(child.stdout.strip().splitlines()[-1])
+    row = base_row(args)
+    detail = (f"p50 {fmt_ms(figures['median_ms'])}, p99 {fmt_ms(figures['p99_ms'])}, "
+              f"{figures['rps']:.0f} requests/s, {figures['clients']} clients, "
+              f"{figures['requests']} requests")
+    row["note"] = f"{row['note']}; {detail}" if row["note"] else detail
+    row.update(runs_ms=figures["runs_ms"], median_ms=figures["median_ms"],
+               p99_ms=figures["p99_ms"], rps=figures["rps"], max_rss_kb=None,
+               other_load=None, command=" ".join(args.command))
+    append(args.results, row)
+    print(f"  {args.label} [{args.services}]: {detail}", file=sys.stderr)
 
 
 def skip(args):
@@ -398,6 +417,14 @@ def targets(rows, ctx):
                    f"`--all` and a value unchanged since the first commit) | < 500 ms "
                    f"| {fmt_ms(slowest['median_ms'])} "
                    f"| {verdict(slowest['median_ms'] < 500, *blame)} |")
+    for key, goal, what in (("serve-cached-1", 5, "a cached comparison"),
+                            ("serve-cold-1", 60, "a cold comparison")):
+        served = r.row(key)
+        if served and "skipped" not in served:
+            out.append(f"| confdiff serve, {what} of {served['services']:,} services, p50 at one "
+                       f"client | < {goal} ms | {fmt_ms(served['median_ms'])} (p99 "
+                       f"{fmt_ms(served['p99_ms'])}, {served['rps']:.0f} requests/s) "
+                       f"| {verdict(served['median_ms'] < goal, served)} |")
     fetch, local = r.ms("remote-fetch"), r.ms("remote-offline")
     if fetch is not None and local is not None:
         added = fetch - local
@@ -549,6 +576,11 @@ def main():
     row_args(p)
     p.add_argument("command", nargs=argparse.REMAINDER)
     p.set_defaults(run=selftimed)
+
+    p = sub.add_parser("load")
+    row_args(p)
+    p.add_argument("command", nargs=argparse.REMAINDER)
+    p.set_defaults(run=load)
 
     p = sub.add_parser("skip")
     row_args(p)

@@ -38,6 +38,7 @@ if [ "$MODE" = quick ]; then
     RUNS=2; WARMUP=1
     HIST_SERVICES=30; HIST_COMMITS=20; TAG_EVERY=5; FETCH_TAGS=50
     BLAME_SERVICES=20; BLAME_COMMITS=30
+    SERVE_CACHED=(20 40); SERVE_COLD=(10 32)
     WALK_SERVICES=20; WALK_COMMITS=15
     PROFILE=dev; CARGO_PROFILE=()
     WORK=$(mktemp -d "${TMPDIR:-/tmp}/confdiff-bench.XXXXXX")
@@ -47,6 +48,7 @@ else
     RUNS=5; WARMUP=1
     HIST_SERVICES=2000; HIST_COMMITS=300; TAG_EVERY=25; FETCH_TAGS=3000
     BLAME_SERVICES=200; BLAME_COMMITS=1000
+    SERVE_CACHED=(2000 8000); SERVE_COLD=(100 400)
     WALK_SERVICES=300; WALK_COMMITS=999
     PROFILE=release; CARGO_PROFILE=(--release)
     WORK=${BENCH_DIR:-$ROOT/target/bench}
@@ -60,7 +62,12 @@ NOTES=$WORK/notes.txt
 : > "$NOTES"
 
 DAEMON_PID=
+SERVE_PID=
 cleanup() {
+    if [ -n "$SERVE_PID" ]; then
+        kill "$SERVE_PID" 2>/dev/null || true
+        wait "$SERVE_PID" 2>/dev/null || true
+    fi
     if [ -n "$DAEMON_PID" ]; then
         kill "$DAEMON_PID" 2>/dev/null || true
         wait "$DAEMON_PID" 2>/dev/null || true
@@ -91,7 +98,7 @@ for line in sys.stdin:
     if msg.get("reason") == "compiler-artifact" and msg.get("executable"):
         print(msg["target"]["name"], msg["executable"])'
 }
-TARGETS=(--example parse_floor)
+TARGETS=(--example parse_floor --example load)
 if [ -z "${CONFDIFF_BIN:-}" ]; then TARGETS+=(--bin confdiff); fi
 BUILT=$(cd "$ROOT" && cargo build "${CARGO_PROFILE[@]}" "${TARGETS[@]}" \
     --message-format=json-render-diagnostics | artifacts)
@@ -99,10 +106,14 @@ PARSE_FLOOR=$(awk '$1 == "parse_floor" { print $2 }' <<<"$BUILT")
 BIN=${CONFDIFF_BIN:-$(awk '$1 == "confdiff" { print $2 }' <<<"$BUILT")}
 [ -x "$BIN" ] || die "no confdiff binary at '$BIN'"
 [ -x "$PARSE_FLOOR" ] || die "the parse_floor example was not built"
+LOAD=$(awk '$1 == "load" { print $2 }' <<<"$BUILT")
+[ -x "$LOAD" ] || die "the load example was not built"
 # Private copies: a build in a shared target folder cannot swap them mid-run.
 mkdir -p "$WORK/bin"
 cp "$BIN" "$WORK/bin/confdiff"
 cp "$PARSE_FLOOR" "$WORK/bin/parse_floor"
+cp "$LOAD" "$WORK/bin/load"
+LOAD=$WORK/bin/load
 BIN=$WORK/bin/confdiff
 PARSE_FLOOR=$WORK/bin/parse_floor
 echo "confdiff: $BIN" >&2
@@ -473,6 +484,45 @@ else
     skip --id blame-all --label "$blame_label_all" --services "$BLAME_SERVICES" --reason "$reason"
     skip --id blame-oldest --label "$blame_label_oldest" --services "$BLAME_SERVICES" \
         --reason "$reason"
+fi
+
+# --------------------------------------------------------------------------
+say "confdiff serve: comparisons over HTTP"
+EXPECTED_STEPS+=(serve-cached-1 serve-cached-16 serve-cold-1 serve-cold-16)
+if grep -qE '^[[:space:]]+serve([[:space:]]|$)' <<<"$TOP_HELP"; then
+    generate serve "$SEED_SIZE"
+    serve_repo=$REPOS/serve
+    serve_port=$("${HARNESS[@]}" freeport)
+    "$BIN" serve --listen "127.0.0.1:$serve_port" --db "$WORK/serve.db" \
+        --allow-repo "$serve_repo" 2> "$WORK/serve.log" &
+    SERVE_PID=$!
+    "${HARNESS[@]}" waitport "$serve_port" --timeout 30
+    body='{"left": "implementation_1", "right": "implementation_2"}'
+    # The cold body asks for a file size limit no request used before: the
+    # result cache is keyed on the options, so nothing is answered from it.
+    cold_body='{"left": "implementation_1", "right": "implementation_2", "max_file_size": {n}}'
+    load=("$LOAD" --addr "127.0.0.1:$serve_port" --path /api/comparisons --status 201)
+    "${load[@]}" --requests 1 --body "$body" > /dev/null  # fills the cache
+    for clients in 1 16; do
+        "${HARNESS[@]}" load --results "$RESULTS" --id "serve-cached-$clients" \
+            --label "confdiff serve: POST /api/comparisons, answered from the cache, $clients concurrent clients" \
+            --services "$SEED_SIZE" \
+            -- "${load[@]}" --clients "$clients" --requests "${SERVE_CACHED[$(( clients > 1 ))]}" --body "$body"
+        "${HARNESS[@]}" load --results "$RESULTS" --id "serve-cold-$clients" \
+            --label "confdiff serve: POST /api/comparisons, cold (nothing cached), $clients concurrent clients" \
+            --services "$SEED_SIZE" \
+            -- "${load[@]}" --clients "$clients" --requests "${SERVE_COLD[$(( clients > 1 ))]}" --cold --body "$cold_body"
+    done
+    kill "$SERVE_PID"
+    wait "$SERVE_PID" || die "confdiff serve did not exit 0 on SIGTERM: $(tail -5 "$WORK/serve.log")"
+    SERVE_PID=
+    note "Serve: \`confdiff serve\` on the $SEED_SIZE-service repository (default --max-concurrent: the cores), driven by examples/load.rs (one keep-alive connection per client, each answer read whole). Each request compares and saves a run; the cached rows are answered from the result cache, the cold rows ask for a new max_file_size each time, so every pair is diffed again. Median is p50 of all requests; p99 and requests/s are in the label."
+    rm -rf "$serve_repo"
+else
+    reason="this confdiff has no serve command"
+    for id in serve-cached-1 serve-cached-16 serve-cold-1 serve-cold-16; do
+        skip --id "$id" --label "confdiff serve" --services "$SEED_SIZE" --reason "$reason"
+    done
 fi
 
 # --------------------------------------------------------------------------

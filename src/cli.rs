@@ -170,6 +170,10 @@ pub enum Command {
     /// offline use; or list them.
     #[command(after_help = FETCH_AFTER_HELP)]
     Fetch(FetchArgs),
+    /// Serve comparisons over HTTP (a JSON API and pages to browse the
+    /// saved runs), from the same engine and database.
+    #[command(after_help = SERVE_AFTER_HELP)]
+    Serve(ServeArgs),
     /// Print a shell completion script on stdout.
     #[command(after_help = COMPLETIONS_AFTER_HELP)]
     Completions(CompletionsArgs),
@@ -910,6 +914,74 @@ impl FetchArgs {
     /// The URLs, as text.
     pub fn urls(&self) -> Result<Vec<String>, ArgumentError> {
         self.urls.iter().map(|url| utf8("URL", url)).collect()
+    }
+}
+
+const SERVE_AFTER_HELP: &str = "\
+Examples:
+  confdiff serve --allow-repo ~/src/platform
+  confdiff serve --listen 0.0.0.0:8080 --token-file /etc/confdiff/token --allow-repo https://example.com/acme/platform.git
+  curl -s -X POST localhost:8080/api/comparisons -d '{\"left\":\"v1:implementation_1\",\"right\":\"implementation_2\"}'
+
+Prints 'listening on http://ADDR' on stderr once ready. SIGTERM or SIGINT
+stops accepting, lets running comparisons finish (--shutdown-grace) and
+exits 0. The README's Server section lists the endpoints.";
+
+/// `confdiff serve`.
+#[derive(Debug, Args)]
+pub struct ServeArgs {
+    /// Address to listen on; one that is not loopback needs --token-file.
+    #[arg(long, value_name = "ADDR", default_value = "127.0.0.1:8080")]
+    pub listen: std::net::SocketAddr,
+
+    /// The database runs are saved in and read from.
+    #[command(flatten)]
+    pub db: DbArgs,
+
+    /// A repository that may be compared (a local path, matched by its
+    /// canonical path, or a URL, matched without credentials); repeat
+    /// for more. Anything else is refused with 403.
+    #[arg(long = "allow-repo", value_name = "URL|PATH", required = true)]
+    pub allow_repo: Vec<OsString>,
+
+    /// A file holding the bearer token every request must send
+    /// (Authorization: Bearer TOKEN).
+    #[arg(long, value_name = "FILE")]
+    pub token_file: Option<PathBuf>,
+
+    /// Comparisons that run at once [default: the cores].
+    #[arg(long, value_name = "N")]
+    pub max_concurrent: Option<NonZeroUsize>,
+
+    /// Comparisons that may wait for a slot; beyond them, 503.
+    #[arg(long, value_name = "N", default_value_t = 64)]
+    pub max_queue: usize,
+
+    /// Seconds a request waits for its comparison before answering 202
+    /// with the run's URL (0: always 202).
+    #[arg(long, value_name = "SECONDS", default_value_t = 10.0)]
+    pub sync_timeout: f64,
+
+    /// Seconds running comparisons may take to finish after SIGTERM.
+    #[arg(long, value_name = "SECONDS", default_value_t = 30)]
+    pub shutdown_grace: u64,
+
+    /// Worker threads of the comparison pool [default: all cores].
+    #[arg(short, long, value_name = "N")]
+    pub jobs: Option<NonZeroUsize>,
+
+    /// The cache folder for mirrors of URL repositories.
+    #[arg(long, value_name = "DIR", env = "CONFDIFF_CACHE", help = CACHE_DIR_HELP)]
+    pub cache_dir: Option<PathBuf>,
+}
+
+impl ServeArgs {
+    /// The `--allow-repo` values, as text.
+    pub fn allowed(&self) -> Result<Vec<String>, ArgumentError> {
+        self.allow_repo
+            .iter()
+            .map(|repo| utf8("--allow-repo", repo))
+            .collect()
     }
 }
 

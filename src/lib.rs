@@ -65,6 +65,7 @@ mod printers;
 mod remote;
 mod report;
 mod repository;
+mod serve;
 mod side;
 mod store;
 

@@ -12,6 +12,7 @@ mod gc;
 mod history;
 mod progress;
 mod runs;
+mod serve;
 mod show;
 mod stderr;
 
@@ -34,6 +35,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitStatus> {
         Command::Fetch(args) => fetch::run(&args),
         Command::Gc(args) => gc::run(&args),
         Command::Accept(args) => accept::run(&args),
+        Command::Serve(args) => serve::run(&args),
         Command::Completions(args) => to_stdout(|out| {
             cli::write_completions(&args, out);
             Ok(())

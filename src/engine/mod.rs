@@ -118,6 +118,11 @@ pub struct Comparison {
     /// Why saving failed, when it did: the report is still whole and
     /// should still be shown.
     pub save_error: Option<StoreError>,
+    /// Pairs of config files diffed for this run (not answered from the
+    /// cache): what a server reports in its metrics.
+    pub pairs_compared: usize,
+    /// Pairs whose result came from the cache.
+    pub pairs_reused: usize,
 }
 
 /// The engine. `Send + Sync`: a server shares one between its requests.
@@ -252,16 +257,23 @@ impl Engine {
         let clock = Instant::now();
         let baseline = load_baseline(request.baseline.as_deref())?;
         let repo = self.open(&request.repository)?;
-        let report = self.compare(&repo, &left, &right, &request.options)?;
-        Ok(self.finish(report, baseline, started_at, clock))
+        let options = &request.options;
+        let plan = compare::Plan::new(&repo, &left, &right, options)?;
+        let known = self.cached(&plan.reusable_keys(), options);
+        let (report, compared) = plan.compare(&self.pool, &repo, options, &known);
+        self.remember(&compared.computed, options);
+        let counts = (compared.computed.len(), known.len());
+        Ok(self.finish(report, baseline, counts, started_at, clock))
     }
 
     /// Marks what the baseline accepts and saves the run when the engine
-    /// has a database.
+    /// has a database. `counts` are the pairs diffed and those answered
+    /// from the cache.
     fn finish(
         &self,
         mut report: Report,
         baseline: Option<(crate::baseline::Baseline, String)>,
+        (pairs_compared, pairs_reused): (usize, usize),
         started_at: SystemTime,
         clock: Instant,
     ) -> Comparison {
@@ -276,7 +288,12 @@ impl Engine {
                 Err(error) => save_error = Some(error),
             }
         }
-        Comparison { report, save_error }
+        Comparison {
+            report,
+            save_error,
+            pairs_compared,
+            pairs_reused,
+        }
     }
 
     /// The whole job of `confdiff files`: list both paths, compare (with
@@ -291,7 +308,8 @@ impl Engine {
         let known = self.cached(&plan.reusable_keys(), options);
         let (report, computed) = plan.compare(&self.pool, options, &known);
         self.remember(&computed, options);
-        Ok(self.finish(report, baseline, started_at, clock))
+        let counts = (computed.len(), known.len());
+        Ok(self.finish(report, baseline, counts, started_at, clock))
     }
 
     /// The whole job of `confdiff history`: open the repository, walk the

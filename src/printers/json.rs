@@ -21,6 +21,18 @@ pub fn print(report: &Report, out: &mut dyn Write) -> io::Result<()> {
     out.write_all(b"\n")
 }
 
+/// Writes the one service of `report` named `name` as it appears in the
+/// report's `services` list, followed by a newline; `Ok(false)` when the
+/// report has no such service.
+pub fn print_service(report: &Report, name: &str, out: &mut dyn Write) -> io::Result<bool> {
+    let Some(found) = report.services.iter().position(|s| s.service == name) else {
+        return Ok(false);
+    };
+    serde_json::to_writer_pretty(&mut *out, &service(report, found)).map_err(io::Error::from)?;
+    out.write_all(b"\n")?;
+    Ok(true)
+}
+
 #[derive(Serialize)]
 struct WireReport<'a> {
     run_id: Option<i64>,
@@ -116,38 +128,39 @@ impl<'a> From<&'a Report> for WireReport<'a> {
             right: side(&report.right),
             file: &report.file,
             summary: report.summary(),
-            services: report
-                .services
-                .iter()
-                .enumerate()
-                .map(|(i, service)| {
-                    let marks = report.baseline.as_ref().map(|b| &b.services[i]);
-                    WireService {
-                        service: &service.service,
-                        status: service.outcome.status().name(),
-                        left_blob: service.left_blob.as_deref(),
-                        right_blob: service.right_blob.as_deref(),
-                        error: service.outcome.error().map(|e| e.message.as_str()),
-                        error_kind: service.outcome.error().map(|e| e.kind.name()),
-                        differences: service.outcome.differences().map(|list| {
-                            list.iter()
-                                .enumerate()
-                                .map(|(d, item)| {
-                                    let reason = marks.and_then(|m| m.differences[d].as_ref());
-                                    difference(item, reason)
-                                })
-                                .collect()
-                        }),
-                        accepted: marks.map(ServiceMarks::accepted),
-                        accepted_reason: marks
-                            .and_then(|m| m.service.as_ref())
-                            .and_then(Option::as_deref),
-                    }
-                })
+            services: (0..report.services.len())
+                .map(|i| service(report, i))
                 .collect(),
             baseline: report.baseline.as_ref().map(|b| b.file.as_str()),
             stale_accepted: report.baseline.as_ref().map(|b| b.stale.as_slice()),
         }
+    }
+}
+
+/// Service `i` of `report`, with what its baseline accepts.
+fn service(report: &Report, i: usize) -> WireService<'_> {
+    let service = &report.services[i];
+    let marks = report.baseline.as_ref().map(|b| &b.services[i]);
+    WireService {
+        service: &service.service,
+        status: service.outcome.status().name(),
+        left_blob: service.left_blob.as_deref(),
+        right_blob: service.right_blob.as_deref(),
+        error: service.outcome.error().map(|e| e.message.as_str()),
+        error_kind: service.outcome.error().map(|e| e.kind.name()),
+        differences: service.outcome.differences().map(|list| {
+            list.iter()
+                .enumerate()
+                .map(|(d, item)| {
+                    let reason = marks.and_then(|m| m.differences[d].as_ref());
+                    difference(item, reason)
+                })
+                .collect()
+        }),
+        accepted: marks.map(ServiceMarks::accepted),
+        accepted_reason: marks
+            .and_then(|m| m.service.as_ref())
+            .and_then(Option::as_deref),
     }
 }
 

@@ -23,6 +23,7 @@ use crate::report::Report;
 pub use blame::print_blame;
 pub use escape::{Escaped, terminal_safe};
 pub use history::print_history;
+pub use json::print_service;
 pub use plot::plot_history;
 pub use runs::print_runs;
 

@@ -20,7 +20,7 @@ use jiff::Timestamp;
 
 pub use cache::{Cache, MirrorRecord, MirrorSummary, human_size};
 pub use credentials::TOKEN_VAR;
-pub use url::{RemoteUrl, RepoLocation};
+pub use url::{RemoteUrl, RepoLocation, redact_text};
 
 use cache::{read_record, write_record};
 use credentials::{CredentialSource, scrub_secrets};

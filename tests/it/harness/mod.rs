@@ -6,6 +6,7 @@
 #![allow(dead_code)]
 
 pub mod remote;
+pub mod serve;
 pub mod store;
 
 use std::path::{Path, PathBuf};

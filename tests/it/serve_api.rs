@@ -1,0 +1,385 @@
+//! `confdiff serve`'s JSON API against the real binary: every endpoint and
+//! status, and answers byte for byte what the command line prints for the
+//! same database.
+
+use serde_json::json;
+
+use crate::harness::serve::Server;
+use crate::harness::{TestRepo, captured, confdiff, sample_repo, stderr};
+
+fn cli_stdout(args: &[&str], db: &std::path::Path) -> Vec<u8> {
+    let output = captured(confdiff().args(args).arg("--db").arg(db));
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    output.stdout
+}
+
+fn repo_path(repo: &TestRepo) -> String {
+    repo.path().canonicalize().unwrap().display().to_string()
+}
+
+#[test]
+fn a_comparison_answers_what_show_and_compare_print() {
+    let repo = sample_repo();
+    let path = repo_path(&repo);
+    let server = Server::start(&["--allow-repo", &path]);
+    let answer = server.post(
+        "/api/comparisons",
+        &json!({"left": "implementation_1", "right": "implementation_2"}),
+    );
+    assert_eq!(answer.status, 201, "{}", answer.text());
+    let id = answer.json()["run_id"].as_i64().unwrap();
+    assert_eq!(
+        answer.header("location").unwrap(),
+        format!("/api/runs/{id}")
+    );
+    let show = cli_stdout(&["show", &id.to_string(), "--format", "json"], &server.db);
+    assert_eq!(answer.text(), String::from_utf8(show.clone()).unwrap());
+    assert_eq!(server.get(&format!("/api/runs/{id}")).body, show);
+
+    // The command line comparing the same input in the same database
+    // prints the same document under the next run id.
+    let cli = repo.compare_json_into(
+        &server.db,
+        &["--repo", &path, "implementation_1", "implementation_2"],
+    );
+    let mut api = answer.json();
+    api["run_id"] = cli["run_id"].clone();
+    assert_eq!(api, cli);
+
+    let runs = server.get("/api/runs");
+    assert_eq!(runs.status, 200);
+    assert_eq!(
+        runs.body,
+        cli_stdout(&["runs", "--format", "json"], &server.db)
+    );
+    let one = server.get("/api/runs?limit=1&offset=1");
+    assert_eq!(one.json()["runs"][0]["id"], json!(id), "{}", one.text());
+
+    let service = server.get(&format!("/api/runs/{id}/services/billing"));
+    assert_eq!(service.status, 200, "{}", service.text());
+    let listed = api["services"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["service"] == "billing")
+        .unwrap()
+        .clone();
+    assert_eq!(service.json(), listed);
+    let missing = server.get(&format!("/api/runs/{id}/services/no-such-service"));
+    assert!(missing.error(404).contains("no-such-service"));
+}
+
+#[test]
+fn the_old_backends_call_with_two_identifiers_works_with_one_allowed_repository() {
+    let repo = sample_repo();
+    let server = Server::start(&["--allow-repo", &repo_path(&repo)]);
+    let answer = server.post(
+        "/api/comparisons",
+        &json!({"left": "HEAD:implementation_1", "right": "implementation_2", "rev": "HEAD",
+                "file": "configuration.yml", "fetch": true}),
+    );
+    assert_eq!(answer.status, 201, "{}", answer.text());
+}
+
+#[test]
+fn bad_bodies_are_400_naming_the_field_and_big_ones_413() {
+    let repo = sample_repo();
+    let server = Server::start(&["--allow-repo", &repo_path(&repo)]);
+    let unknown = server.post(
+        "/api/comparisons",
+        &json!({"left": "a", "right": "b", "ignore_case": true}),
+    );
+    assert!(unknown.error(400).contains("ignore_case"));
+    let missing = server.post("/api/comparisons", &json!({"left": "a"}));
+    assert!(missing.error(400).contains("`right`"));
+    let wrong_type = server.post("/api/comparisons", &json!({"left": "a", "right": 3}));
+    assert!(wrong_type.error(400).contains("invalid type"));
+    let malformed = server.request("POST", "/api/comparisons", Some(b"{\"left\":"), None);
+    assert!(malformed.error(400).contains("JSON"));
+    let file = server.post(
+        "/api/comparisons",
+        &json!({"left": "a", "right": "b", "file": "../etc/passwd"}),
+    );
+    assert!(file.error(400).contains("`file`"));
+    let big = format!("{{\"left\":\"{}\",\"right\":\"b\"}}", "x".repeat(70 * 1024));
+    let too_large = server.request("POST", "/api/comparisons", Some(big.as_bytes()), None);
+    assert!(too_large.error(413).contains("65536"));
+    let history = server.post(
+        "/api/histories",
+        &json!({"left": "a", "right": "b", "lst": 2}),
+    );
+    assert!(history.error(400).contains("lst"));
+}
+
+#[test]
+fn a_comparison_that_cannot_run_is_422_with_the_command_lines_message() {
+    let repo = sample_repo();
+    let path = repo_path(&repo);
+    let server = Server::start(&["--allow-repo", &path]);
+    for (left, right) in [
+        ("no-such-rev:implementation_1", "implementation_2"),
+        ("implementation_1", "no_such_folder"),
+    ] {
+        let answer = server.post("/api/comparisons", &json!({"left": left, "right": right}));
+        let message = answer.error(422);
+        let cli =
+            captured(
+                repo.confdiff()
+                    .args(["compare", "--no-save", "--repo", &path, left, right]),
+            );
+        assert_eq!(cli.status.code(), Some(2));
+        assert_eq!(
+            format!("confdiff: {message}\n"),
+            stderr(&cli),
+            "for {left} {right}"
+        );
+    }
+    let runs = server.get("/api/runs");
+    assert_eq!(runs.json()["total"], json!(0), "{}", runs.text());
+}
+
+#[test]
+fn missing_runs_and_routes_are_404_with_a_json_error() {
+    let repo = sample_repo();
+    let server = Server::start(&["--allow-repo", &repo_path(&repo)]);
+    assert!(server.get("/api/runs/42").error(404).contains("no run 42"));
+    assert!(server.get("/api/runs/abc").error(404).contains("abc"));
+    assert!(
+        server
+            .get("/api/runs/pending-9")
+            .error(404)
+            .contains("pending-9")
+    );
+    assert!(server.get("/api/histories/7").error(404).contains("7"));
+    server.get("/api/nothing-here").error(404);
+    server.request("DELETE", "/api/runs", None, None).error(405);
+    assert_eq!(server.get("/runs/42").status, 404);
+}
+
+#[test]
+fn repositories_off_the_allow_list_are_403_before_anything_is_read() {
+    let allowed = sample_repo();
+    let other = sample_repo();
+    let server = Server::start(&["--allow-repo", &repo_path(&allowed)]);
+    let body = |repository: &str| json!({"repository": repository, "left": "implementation_1", "right": "implementation_2"});
+    let message = server
+        .post("/api/comparisons", &body(&repo_path(&other)))
+        .error(403);
+    assert!(message.contains("allow list"), "{message}");
+    server
+        .post("/api/comparisons", &body("/no/such/repository"))
+        .error(403);
+    server
+        .post(
+            "/api/comparisons",
+            &body("https://user:secret@example.invalid/acme/platform.git"),
+        )
+        .error(403);
+    assert!(
+        !server.log().contains("secret"),
+        "credentials in the log: {}",
+        server.log()
+    );
+    // The allowed one, written another way, is the same repository.
+    let roundabout = format!("{}/implementation_1/..", repo_path(&allowed));
+    assert_eq!(
+        server.post("/api/comparisons", &body(&roundabout)).status,
+        201
+    );
+    let blame = server.get(&format!(
+        "/api/blame?repository={}&target=implementation_2/billing&path=replicas",
+        repo_path(&other)
+    ));
+    blame.error(403);
+}
+
+#[test]
+fn two_allowed_repositories_need_the_repository_field() {
+    let one = sample_repo();
+    let two = sample_repo();
+    let server = Server::start(&[
+        "--allow-repo",
+        &repo_path(&one),
+        "--allow-repo",
+        &repo_path(&two),
+    ]);
+    let message = server
+        .post(
+            "/api/comparisons",
+            &json!({"left": "implementation_1", "right": "implementation_2"}),
+        )
+        .error(400);
+    assert!(message.contains("`repository`"), "{message}");
+}
+
+#[test]
+fn with_a_token_file_every_request_needs_the_token_and_the_log_never_shows_it() {
+    let repo = sample_repo();
+    let dir = tempfile::tempdir().unwrap();
+    let token = "s3cr3t-token-value-0123456789";
+    let token_file = dir.path().join("token");
+    std::fs::write(&token_file, format!("{token}\n")).unwrap();
+    let server = Server::start(&[
+        "--allow-repo",
+        &repo_path(&repo),
+        "--token-file",
+        token_file.to_str().unwrap(),
+    ]);
+    let body = json!({"left": "implementation_1", "right": "implementation_2"}).to_string();
+    for wrong in [None, Some("nope"), Some("s3cr3t-token-value-012345678")] {
+        let answer = server.request("POST", "/api/comparisons", Some(body.as_bytes()), wrong);
+        assert!(answer.error(401).contains("Authorization"));
+    }
+    server.get("/healthz").error(401);
+    server.get("/").error(401);
+    let answer = server.request(
+        "POST",
+        "/api/comparisons",
+        Some(body.as_bytes()),
+        Some(token),
+    );
+    assert_eq!(answer.status, 201, "{}", answer.text());
+    let health = server.request("GET", "/healthz", None, Some(token));
+    assert_eq!(health.status, 200);
+    let log = server.log();
+    assert!(log.contains("POST /api/comparisons 401"), "{log}");
+    assert!(!log.contains(token), "the token is in the log: {log}");
+}
+
+#[test]
+fn a_non_loopback_listen_address_needs_a_token_file() {
+    let repo = sample_repo();
+    let output = captured(confdiff().args([
+        "serve",
+        "--listen",
+        "0.0.0.0:0",
+        "--allow-repo",
+        &repo_path(&repo),
+    ]));
+    assert_eq!(output.status.code(), Some(2));
+    assert!(
+        stderr(&output).contains("--listen 0.0.0.0:0 is not a loopback address"),
+        "{}",
+        stderr(&output)
+    );
+}
+
+#[test]
+fn past_the_sync_timeout_a_comparison_answers_202_and_its_url_gives_the_run() {
+    let repo = sample_repo();
+    let server = Server::start(&["--allow-repo", &repo_path(&repo), "--sync-timeout", "0"]);
+    let answer = server.post(
+        "/api/comparisons",
+        &json!({"left": "implementation_1", "right": "implementation_2"}),
+    );
+    assert_eq!(answer.status, 202, "{}", answer.text());
+    let location = answer.header("location").unwrap();
+    assert!(location.starts_with("/api/runs/pending-"), "{location}");
+    assert_eq!(answer.json()["status"], "running");
+    let done = server.until_done(&location);
+    assert_eq!(done.status, 200, "{}", done.text());
+    let id = done.json()["run_id"].as_i64().unwrap();
+    assert_eq!(
+        done.header("content-location").unwrap(),
+        format!("/api/runs/{id}")
+    );
+    assert_eq!(
+        done.body,
+        cli_stdout(&["show", &id.to_string(), "--format", "json"], &server.db)
+    );
+
+    let failing = server.post(
+        "/api/comparisons",
+        &json!({"left": "no-such-rev:implementation_1", "right": "implementation_2"}),
+    );
+    assert_eq!(failing.status, 202);
+    let failed = server.until_done(&failing.header("location").unwrap());
+    assert!(failed.error(422).contains("no-such-rev"));
+}
+
+#[test]
+fn histories_and_blame_answer_the_history_and_blame_documents() {
+    let mut repo = sample_repo();
+    repo.write(
+        "implementation_2/billing/configuration.yml",
+        "replicas: 9\n",
+    );
+    repo.commit("billing scaled");
+    let path = repo_path(&repo);
+    let server = Server::start(&["--allow-repo", &path]);
+    let answer = server.post(
+        "/api/histories",
+        &json!({"left": "implementation_1", "right": "implementation_2", "range": "HEAD"}),
+    );
+    assert_eq!(answer.status, 201, "{}", answer.text());
+    let id = answer.json()["history_id"].as_i64().unwrap();
+    assert_eq!(
+        answer.header("location").unwrap(),
+        format!("/api/histories/{id}")
+    );
+    let show = cli_stdout(&["show", &id.to_string(), "--format", "json"], &server.db);
+    assert_eq!(answer.body, show);
+    assert_eq!(server.get(&format!("/api/histories/{id}")).body, show);
+    assert!(
+        server
+            .get(&format!("/api/runs/{id}"))
+            .error(404)
+            .contains("history")
+    );
+
+    let blame = server.get("/api/blame?target=implementation_2/billing&path=replicas&all=true");
+    assert_eq!(blame.status, 200, "{}", blame.text());
+    let cli = captured(repo.confdiff().args([
+        "blame",
+        "--repo",
+        &path,
+        "--format",
+        "json",
+        "--all",
+        "implementation_2/billing",
+        "replicas",
+    ]));
+    assert_eq!(blame.body, cli.stdout);
+    let never = server.get("/api/blame?target=implementation_2/billing&path=no.such.key");
+    never.error(422);
+    let unknown = server.get("/api/blame?target=x&path=y&colour=1");
+    assert!(unknown.error(400).contains("colour"));
+}
+
+#[test]
+fn health_metrics_and_the_openapi_document_are_served() {
+    let repo = sample_repo();
+    let server = Server::start(&["--allow-repo", &repo_path(&repo)]);
+    assert_eq!(server.get("/healthz").json(), json!({"status": "ok"}));
+    server.post(
+        "/api/comparisons",
+        &json!({"left": "implementation_1", "right": "implementation_2"}),
+    );
+    server.post(
+        "/api/comparisons",
+        &json!({"left": "implementation_1", "right": "implementation_2"}),
+    );
+    let metrics = server.get("/metrics").text();
+    for expected in [
+        "confdiff_http_requests_total{route=\"/api/comparisons\",status=\"201\"} 2",
+        "confdiff_comparison_duration_seconds_count 2",
+        "confdiff_pairs_compared_total",
+        "confdiff_pairs_reused_total",
+        "confdiff_queue_depth 0",
+    ] {
+        assert!(metrics.contains(expected), "{expected} not in:\n{metrics}");
+    }
+    let reused: f64 = metrics
+        .lines()
+        .find_map(|l| l.strip_prefix("confdiff_pairs_reused_total "))
+        .unwrap()
+        .parse()
+        .unwrap();
+    assert!(
+        reused > 0.0,
+        "the second comparison reused nothing:\n{metrics}"
+    );
+    let openapi = server.get("/api/openapi.json").json();
+    assert_eq!(openapi["openapi"], "3.1.0");
+    assert!(openapi["paths"]["/api/comparisons"]["post"].is_object());
+}
