@@ -3,6 +3,7 @@
 //! loaded back from the store prints exactly as it did the first time.
 
 use crate::diff::Difference;
+use crate::rules::RuleSpec;
 
 /// One comparison, as printed.
 #[derive(Debug, Clone, PartialEq)]
@@ -19,6 +20,9 @@ pub struct Report {
     pub file: String,
     /// One entry per service found on either side, sorted by name.
     pub services: Vec<ServiceReport>,
+    /// The rules the comparison ran under, normalised; `None` when no
+    /// rule was set (and no config file read).
+    pub rules: Option<RuleSpec>,
 }
 
 /// One side of a report.
@@ -50,7 +54,10 @@ pub struct ServiceReport {
 pub enum Outcome {
     /// Both documents are equal.
     Identical,
-    /// At least one difference (never empty).
+    /// At least one difference (never empty). Under rules, the reported
+    /// differences come first and the ignored ones (marked with
+    /// [`Difference::ignored_by`]) after them; a list of ignored ones only
+    /// is reported `identical`.
     Different(Vec<Difference>),
     /// Only the right side has the service.
     MissingLeft,
@@ -166,6 +173,7 @@ impl Outcome {
     pub fn status(&self) -> Status {
         match self {
             Outcome::Identical => Status::Identical,
+            Outcome::Different(list) if reported(list).is_empty() => Status::Identical,
             Outcome::Different(_) => Status::Different,
             Outcome::MissingLeft => Status::MissingLeft,
             Outcome::MissingRight => Status::MissingRight,
@@ -173,12 +181,21 @@ impl Outcome {
         }
     }
 
-    /// The differences, for the statuses that have a list (possibly empty).
+    /// The reported differences, for the statuses that have a list
+    /// (possibly empty).
     pub fn differences(&self) -> Option<&[Difference]> {
         match self {
             Outcome::Identical => Some(&[]),
-            Outcome::Different(differences) => Some(differences),
+            Outcome::Different(differences) => Some(reported(differences)),
             _ => None,
+        }
+    }
+
+    /// The differences a rule ignored (empty without rules).
+    pub fn ignored(&self) -> &[Difference] {
+        match self {
+            Outcome::Different(differences) => &differences[reported(differences).len()..],
+            _ => &[],
         }
     }
 
@@ -210,6 +227,11 @@ pub struct Summary {
     pub differences: usize,
 }
 
+/// The reported head of a list that keeps its ignored differences last.
+fn reported(list: &[Difference]) -> &[Difference] {
+    &list[..list.partition_point(|d| d.ignored_by.is_none())]
+}
+
 impl Report {
     /// Counts the report's services by status, and their differences.
     pub fn summary(&self) -> Summary {
@@ -220,9 +242,12 @@ impl Report {
         for service in &self.services {
             match &service.outcome {
                 Outcome::Identical => summary.identical += 1,
+                Outcome::Different(differences) if reported(differences).is_empty() => {
+                    summary.identical += 1;
+                }
                 Outcome::Different(differences) => {
                     summary.different += 1;
-                    summary.differences += differences.len();
+                    summary.differences += reported(differences).len();
                 }
                 Outcome::MissingLeft => summary.missing_left += 1,
                 Outcome::MissingRight => summary.missing_right += 1,
@@ -230,6 +255,14 @@ impl Report {
             }
         }
         summary
+    }
+
+    /// The differences rules ignored, over all services.
+    pub fn ignored(&self) -> usize {
+        self.services
+            .iter()
+            .map(|s| s.outcome.ignored().len())
+            .sum()
     }
 
     /// Whether every service is `identical` (what `--exit-code` asks).

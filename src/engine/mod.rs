@@ -228,9 +228,16 @@ impl Engine {
         options: &CompareOptions,
     ) -> Result<Report, EngineError> {
         let plan = compare::Plan::new(repo, left, right, options)?;
-        let known = self.cached(&plan.reusable_keys(), options);
+        let known = self.cached(&plan.reusable_keys(options), options);
         let (report, compared) = plan.compare(&self.pool, repo, options, &known);
         self.remember(&compared.computed, options);
+        for (service, warning) in &compared.warnings {
+            self.observer.notice(&Notice::ListFallback {
+                service,
+                path: &warning.path,
+                message: &warning.message,
+            });
+        }
         Ok(report)
     }
 

@@ -84,7 +84,15 @@ pub fn print(report: &Report, options: &PrintOptions, out: &mut dyn Write) -> io
         print_service(service, report, fit, &palette, out)?;
     }
     writeln!(out)?;
-    writeln!(out, "{}", summary_line(&report.summary()))?;
+    match &report.rules {
+        None => writeln!(out, "{}", summary_line(&report.summary()))?,
+        Some(_) => writeln!(
+            out,
+            "{}, {} ignored",
+            summary_line(&report.summary()),
+            report.ignored()
+        )?,
+    }
     if let Some(footer) = &options.footer {
         writeln!(
             out,
@@ -144,11 +152,30 @@ fn print_service(
             p.error.render_reset(),
             Escaped(&failure.message)
         ),
-        Outcome::Different(differences) => {
-            let count = differences.len();
+        Outcome::Different(_) => {
+            let reported = service.outcome.differences().unwrap_or_default();
+            let ignored = service.outcome.ignored();
+            let show = report.rules.as_ref().is_some_and(|r| r.show_ignored);
+            if reported.is_empty() && !show {
+                return Ok(());
+            }
+            let count = reported.len();
             let plural = if count == 1 { "" } else { "s" };
-            writeln!(out, "{name}  {count} difference{plural}")?;
-            print_differences(differences, &terminal_safe(&report.file), fit, p, out)
+            if ignored.is_empty() {
+                writeln!(out, "{name}  {count} difference{plural}")?;
+            } else {
+                writeln!(
+                    out,
+                    "{name}  {count} difference{plural}, {} ignored",
+                    ignored.len()
+                )?;
+            }
+            print_differences(reported, &terminal_safe(&report.file), fit, p, out)?;
+            if show && !ignored.is_empty() {
+                writeln!(out, "  {}ignored:{}", p.dim.render(), p.dim.render_reset())?;
+                print_differences(ignored, &terminal_safe(&report.file), fit, p, out)?;
+            }
+            Ok(())
         }
     }
 }

@@ -12,6 +12,7 @@ use serde_json::value::RawValue;
 
 use crate::diff::{Difference, Path};
 use crate::report::{Report, SideReport, Summary};
+use crate::rules::RuleSpec;
 
 /// Writes `report` as the contract's JSON document, followed by a newline.
 pub fn print(report: &Report, out: &mut dyn Write) -> io::Result<()> {
@@ -27,8 +28,19 @@ struct WireReport<'a> {
     left: WireSide<'a>,
     right: WireSide<'a>,
     file: &'a str,
-    summary: Summary,
+    summary: WireSummary,
     services: Vec<WireService<'a>>,
+    // Added with comparison rules: present only when rules were set.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    rules: Option<&'a RuleSpec>,
+}
+
+#[derive(Serialize)]
+struct WireSummary {
+    #[serde(flatten)]
+    counts: Summary,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    ignored: Option<usize>,
 }
 
 #[derive(Serialize)]
@@ -52,6 +64,8 @@ struct WireService<'a> {
     error_kind: Option<&'static str>,
     #[serde(skip_serializing_if = "Option::is_none")]
     differences: Option<Vec<WireDifference<'a>>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    ignored: Option<usize>,
 }
 
 #[derive(Serialize)]
@@ -72,6 +86,13 @@ struct WireDifference<'a> {
     left_type: Option<&'static str>,
     #[serde(skip_serializing_if = "Option::is_none")]
     right_type: Option<&'static str>,
+    // With --show-ignored: the differences a rule ignored, marked.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    ignored: Option<bool>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    ignored_by: Option<&'a [String]>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    reason: Option<&'a str>,
 }
 
 impl<'a> From<&'a Report> for WireReport<'a> {
@@ -82,21 +103,41 @@ impl<'a> From<&'a Report> for WireReport<'a> {
             left: side(&report.left),
             right: side(&report.right),
             file: &report.file,
-            summary: report.summary(),
+            summary: WireSummary {
+                counts: report.summary(),
+                ignored: report.rules.as_ref().map(|_| report.ignored()),
+            },
+            rules: report.rules.as_ref(),
             services: report
                 .services
                 .iter()
                 .map(|service| WireService {
+                    ignored: report
+                        .rules
+                        .as_ref()
+                        .and(service.outcome.differences())
+                        .map(|_| service.outcome.ignored().len()),
                     service: &service.service,
                     status: service.outcome.status().name(),
                     left_blob: service.left_blob.as_deref(),
                     right_blob: service.right_blob.as_deref(),
                     error: service.outcome.error().map(|e| e.message.as_str()),
                     error_kind: service.outcome.error().map(|e| e.kind.name()),
-                    differences: service
-                        .outcome
-                        .differences()
-                        .map(|list| list.iter().map(difference).collect()),
+                    differences: service.outcome.differences().map(|list| {
+                        let mut wire: Vec<_> = list.iter().map(difference).collect();
+                        if let Some(rules) = report.rules.as_ref().filter(|r| r.show_ignored) {
+                            wire.extend(service.outcome.ignored().iter().map(|d| {
+                                let rule = d.ignored_by.and_then(|i| rules.ignore.get(i as usize));
+                                WireDifference {
+                                    ignored: Some(true),
+                                    ignored_by: rule.map(|r| r.paths.as_slice()),
+                                    reason: rule.and_then(|r| r.reason.as_deref()),
+                                    ..difference(d)
+                                }
+                            }));
+                        }
+                        wire
+                    }),
                 })
                 .collect(),
         }
@@ -121,5 +162,8 @@ fn difference(difference: &Difference) -> WireDifference<'_> {
         right_line: difference.right.as_ref().map(|v| v.line),
         left_type: difference.left.as_ref().map(|v| v.value_type.name()),
         right_type: difference.right.as_ref().map(|v| v.value_type.name()),
+        ignored: None,
+        ignored_by: None,
+        reason: None,
     }
 }

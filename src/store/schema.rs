@@ -137,6 +137,13 @@ pub const MIGRATIONS: &[&str] = &[
         PRIMARY KEY (left_blob, right_blob, options)
     ) WITHOUT ROWID;
     "#,
+    // 5: the rules a run was compared under (normalised JSON, NULL for
+    // none), and for each difference a rule ignored, the rule's position
+    // in them (NULL for a reported difference).
+    r#"
+    ALTER TABLE runs ADD COLUMN rules TEXT;
+    ALTER TABLE differences ADD COLUMN ignored_by INTEGER;
+    "#,
 ];
 
 /// The schema version this binary creates and understands.
@@ -244,7 +251,7 @@ mod tests {
         let mut conn = Connection::open_in_memory().unwrap();
         migrate(&mut conn).unwrap();
         conn.execute_batch(
-            "INSERT INTO runs VALUES (NULL, 't', 'r', 'a', 'c', 'p', 'b', 'c', 'q', 'f', 'v', 1, 0, 0, 0, 0, 0, 0, 0)",
+            "INSERT INTO runs VALUES (NULL, 't', 'r', 'a', 'c', 'p', 'b', 'c', 'q', 'f', 'v', 1, 0, 0, 0, 0, 0, 0, 0, NULL)",
         )
         .unwrap();
         assert_eq!(migrate(&mut conn).unwrap(), Migrated::Current);
@@ -302,7 +309,7 @@ mod tests {
         let mut conn = Connection::open_in_memory().unwrap();
         migrate(&mut conn).unwrap();
         conn.execute_batch(
-            "INSERT INTO runs VALUES (1, 't', 'r', 'a', 'c', 'p', 'b', 'c', 'q', 'f', 'v', 1, 0, 0, 0, 0, 0, 0, 0)",
+            "INSERT INTO runs VALUES (1, 't', 'r', 'a', 'c', 'p', 'b', 'c', 'q', 'f', 'v', 1, 0, 0, 0, 0, 0, 0, 0, NULL)",
         )
         .unwrap();
         let bad_status =

@@ -86,6 +86,7 @@ fn report(rev: &str, services: Vec<ServiceReport>) -> Report {
         right: side("implementation_2"),
         file: "configuration.yml".to_owned(),
         services,
+        rules: None,
     }
 }
 
