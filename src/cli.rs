@@ -595,6 +595,21 @@ impl RulesArgs {
                 .map_err(crate::rules::RulesError::from)?,
             None => RuleSpec::default(),
         };
+        // Checked here so that a bad selector is named by its option.
+        let options = [
+            ("--ignore", &self.ignore),
+            ("--ignore-order", &self.ignore_order),
+        ];
+        for (option, given) in options {
+            for text in given {
+                check_selector(option, text)?;
+            }
+        }
+        for given in &self.list_key {
+            if let Some((path, _)) = given.rsplit_once('=') {
+                check_selector("--list-key", path)?;
+            }
+        }
         spec.ignore
             .extend(self.ignore.iter().map(|path| IgnoreSpec {
                 paths: vec![path.clone()],
@@ -631,6 +646,18 @@ impl RulesArgs {
         spec.show_ignored |= self.show_ignored;
         Ok(crate::rules::Rules::new(spec)?)
     }
+}
+
+/// A selector given to `option`, or the error naming the option.
+fn check_selector(option: &str, text: &str) -> Result<(), ArgumentError> {
+    crate::diff::Pattern::parse(text)
+        .map(drop)
+        .map_err(|error| {
+            ArgumentError::Rules(crate::rules::RulesError::Selector {
+                rule: option.to_owned(),
+                error,
+            })
+        })
 }
 
 /// The work tree root of the repository the arguments name, when it is a

@@ -79,6 +79,11 @@ pub enum EngineError {
     /// never there.
     #[error(transparent)]
     Blame(#[from] BlameError),
+    /// A history asked for `--recursive`, which only `compare` lists by.
+    #[error(
+        "history does not take --recursive: compare the nested services with confdiff compare --recursive"
+    )]
+    RecursiveHistory,
     /// A request needs a database and the engine has none.
     #[error("no database is open")]
     NoStore,
@@ -268,6 +273,9 @@ impl Engine {
         &self,
         request: &HistoryRequest,
     ) -> Result<Saved<HistoryReport>, EngineError> {
+        if request.options.rules.spec().recursive {
+            return Err(EngineError::RecursiveHistory);
+        }
         let started_at = SystemTime::now();
         let clock = Instant::now();
         let repo = self.open(&request.repository)?;

@@ -91,7 +91,7 @@ fn bad_selectors_exit_2_naming_the_position() {
     for (selector, message) in [
         (
             "a..b",
-            "invalid selector 'a..b' in ignore[0].paths: a key is missing after '.' (at character 3)",
+            "invalid selector 'a..b' in --ignore: a key is missing after '.' (at character 3)",
         ),
         ("a.b*", "(at character 4)"),
         (
