@@ -150,5 +150,23 @@ fn show_prints_a_run_with_rules_byte_for_byte() {
         String::from_utf8(shown.stdout).unwrap(),
         String::from_utf8(first.stdout).unwrap()
     );
-    let _ = json_output;
+}
+
+#[test]
+fn history_counts_ignored_differences_as_compare_does() {
+    let repo = pair(LEFT, RIGHT);
+    let rows = |args: &[&str]| {
+        let mut command = repo.confdiff();
+        command
+            .args(["history", "--no-save", "--format", "json", "a", "b"])
+            .args(args);
+        json_output(&mut command, 0)["rows"][0]["summary"].clone()
+    };
+    assert_eq!(rows(&[])["differences"], 5);
+    assert_eq!(rows(&["--ignore", "spec"])["differences"], 4);
+    let all = rows(&["--ignore", "**"]);
+    assert_eq!(
+        (all["identical"].clone(), all["differences"].clone()),
+        (json!(1), json!(0))
+    );
 }
