@@ -380,6 +380,12 @@ def targets(rows, ctx):
                    f"| {ratio:.2f}× ({fmt_ms(compare)} vs floor {fmt_ms(floor)} = "
                    f"{fmt_ms(catfile)} + {fmt_ms(parse)} ÷ {jobs}) "
                    f"| {verdict(ratio <= 1.5, *(r.row(f'{k}-{scale}') for k in ('compare', 'catfile', 'parse')))} |")
+    ruled = r.ms(f"compare-rules-{scale}")
+    if compare and ruled:
+        ratio = ruled / compare
+        out.append(f"| {scale:,} services: five rules cost at most 1.3× the rule-free compare | ≤ 1.3× "
+                   f"| {ratio:.2f}× ({fmt_ms(compare)} → {fmt_ms(ruled)}) "
+                   f"| {verdict(ratio <= 1.3, r.row(f'compare-{scale}'), r.row(f'compare-rules-{scale}'))} |")
     one, two = r.ms(f"jobs1-{scale}"), r.ms(f"jobs2-{scale}")
     if one and two:
         speedup = one / two

@@ -185,6 +185,7 @@ for n in "${SIZES[@]}"; do
 done
 for n in "${PYTHON_SIZES[@]}"; do EXPECTED_STEPS+=("python-libyaml-$n" "python-$n"); done
 EXPECTED_STEPS+=("compare-json-$SCALE_SIZE" "jobs1-$SCALE_SIZE" "jobs2-$SCALE_SIZE")
+EXPECTED_STEPS+=("compare-rules-$SCALE_SIZE")
 EXPECTED_STEPS+=(history-span history-full remote-clone remote-fetch remote-offline)
 EXPECTED_STEPS+=(remote-tags-fetch remote-tags-git)
 EXPECTED_STEPS+=(walk-compares walk-history walk-history-again)
@@ -241,6 +242,11 @@ for n in "${SIZES[@]}"; do
     if [ "$n" = "$SCALE_SIZE" ]; then
         measure --id "compare-json-$n" --label "confdiff compare --format json" --services "$n" \
             --warmup "$WARMUP" -- $(compare_cmd "$repo" --format json "${NO_SAVE[@]}" "${sides[@]}")
+        # Five comparison rules, next to the rule-free compare-$n row.
+        rules=(--no-config --ignore '**.annotations' --ignore 'metadata.labels.**'
+               --list-key '**.containers=name' --ignore-order '**.args' --list-keys auto)
+        measure --id "compare-rules-$n" --label "confdiff compare with five rules" --services "$n" \
+            --warmup "$WARMUP" -- $(compare_cmd "$repo" "${rules[@]}" "${NO_SAVE[@]}" "${sides[@]}")
         for jobs in 1 2; do
             measure --id "jobs$jobs-$n" --label "confdiff compare --jobs $jobs" --services "$n" \
                 --warmup "$WARMUP" -- $(compare_cmd "$repo" --jobs "$jobs" "${NO_SAVE[@]}" "${sides[@]}")

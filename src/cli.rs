@@ -340,6 +340,10 @@ pub struct CompareArgs {
           default_value_t = DEFAULT_MAX_FILE_SIZE, hide_default_value = true)]
     pub max_file_size: u64,
 
+    /// What to ignore, how to match lists, which services.
+    #[command(flatten)]
+    pub rules: RulesArgs,
+
     /// The database the run is saved in.
     #[command(flatten)]
     pub db: DbArgs,
@@ -455,6 +459,7 @@ impl FilesArgs {
             options: CompareOptions {
                 file: file_name(&self.file)?,
                 max_file_size: self.max_file_size,
+                rules: crate::rules::Rules::default(),
             },
         })
     }
@@ -596,6 +601,10 @@ pub struct HistoryArgs {
     #[arg(long, value_name = "FILE.svg")]
     pub plot: Option<PathBuf>,
 
+    /// What to ignore, how to match lists, which services.
+    #[command(flatten)]
+    pub rules: RulesArgs,
+
     /// The database the history is saved in.
     #[command(flatten)]
     pub db: DbArgs,
@@ -620,6 +629,7 @@ impl HistoryArgs {
             options: CompareOptions {
                 file: file_name(&self.file)?,
                 max_file_size: self.max_file_size,
+                rules: self.rules.rules(&self.source)?,
             },
         })
     }
@@ -721,9 +731,168 @@ impl ColorArg {
     }
 }
 
+/// The comparison rules, shared by `compare` and `history`.
+#[derive(Debug, Args)]
+#[command(next_help_heading = "Rules")]
+pub struct RulesArgs {
+    /// Do not report differences at SELECTOR or below it (repeatable):
+    /// a path as confdiff prints it, with `*` (one step), `**` (any
+    /// number) and `[k=v]`, or a JSON Pointer (`/spec/replicas`).
+    #[arg(long, value_name = "SELECTOR")]
+    pub ignore: Vec<String>,
+
+    /// List the ignored differences too, marked.
+    #[arg(long)]
+    pub show_ignored: bool,
+
+    /// Match the items of the sequences at SELECTOR by KEY instead of by
+    /// index (repeatable): `--list-key '**.containers=name'`.
+    #[arg(long, value_name = "SELECTOR=KEY")]
+    pub list_key: Vec<String>,
+
+    /// Compare the sequences at SELECTOR as multisets (repeatable).
+    #[arg(long, value_name = "SELECTOR")]
+    pub ignore_order: Vec<String>,
+
+    /// Match every other sequence of mappings by the first of these keys
+    /// that identifies every item: `auto` (name, id, key) or `k1,k2`.
+    #[arg(long, value_name = "auto|K1,K2")]
+    pub list_keys: Option<String>,
+
+    /// Only the services whose names match GLOB (repeatable; `*` any
+    /// characters, `?` one).
+    #[arg(long, value_name = "GLOB")]
+    pub service: Vec<String>,
+
+    /// A service is any folder below DIR, at any depth, that holds the
+    /// file, named by its path from DIR (`team-a/billing`).
+    #[arg(long)]
+    pub recursive: bool,
+
+    /// Read rules from FILE [default: .confdiff.toml in the current
+    /// directory, else at the root of the repository's work tree].
+    #[arg(long, value_name = "FILE", conflicts_with = "no_config")]
+    pub config: Option<PathBuf>,
+
+    /// Read no config file.
+    #[arg(long)]
+    pub no_config: bool,
+}
+
+impl RulesArgs {
+    /// The rules: the config file's, then those of the command line
+    /// (`--list-keys` replaces the file's `list_keys`).
+    pub fn rules(&self, source: &RepoArgs) -> Result<crate::rules::Rules, ArgumentError> {
+        use crate::rules::{AUTO_LIST_KEYS, CONFIG_FILE_NAME, IgnoreSpec, ListSpec, RuleSpec};
+        let config = if self.no_config {
+            None
+        } else if let Some(file) = &self.config {
+            Some(file.clone())
+        } else {
+            let here = PathBuf::from(CONFIG_FILE_NAME);
+            if here.is_file() {
+                Some(here)
+            } else {
+                work_tree_root(source)
+                    .map(|root| root.join(CONFIG_FILE_NAME))
+                    .filter(|path| path.is_file())
+            }
+        };
+        let mut spec = match &config {
+            Some(path) => crate::rules::load_config(path, &path.display().to_string())
+                .map_err(crate::rules::RulesError::from)?,
+            None => RuleSpec::default(),
+        };
+        // Checked here so that a bad selector is named by its option.
+        let options = [
+            ("--ignore", &self.ignore),
+            ("--ignore-order", &self.ignore_order),
+        ];
+        for (option, given) in options {
+            for text in given {
+                check_selector(option, text)?;
+            }
+        }
+        for given in &self.list_key {
+            if let Some((path, _)) = given.rsplit_once('=') {
+                check_selector("--list-key", path)?;
+            }
+        }
+        spec.ignore
+            .extend(self.ignore.iter().map(|path| IgnoreSpec {
+                paths: vec![path.clone()],
+                ..IgnoreSpec::default()
+            }));
+        for given in &self.list_key {
+            let Some((path, key)) = given.rsplit_once('=') else {
+                return Err(ArgumentError::ListKey(given.clone()));
+            };
+            if key.is_empty() || key.contains(']') {
+                return Err(ArgumentError::ListKey(given.clone()));
+            }
+            spec.lists.push(ListSpec {
+                path: path.to_owned(),
+                key: Some(key.to_owned()),
+                order: None,
+            });
+        }
+        spec.lists
+            .extend(self.ignore_order.iter().map(|path| ListSpec {
+                path: path.clone(),
+                key: None,
+                order: Some("ignore".to_owned()),
+            }));
+        if let Some(keys) = &self.list_keys {
+            spec.list_keys = if keys == "auto" {
+                AUTO_LIST_KEYS.iter().map(|k| (*k).to_owned()).collect()
+            } else {
+                keys.split(',').map(|k| k.trim().to_owned()).collect()
+            };
+        }
+        spec.services.extend(self.service.iter().cloned());
+        spec.recursive |= self.recursive;
+        spec.show_ignored |= self.show_ignored;
+        Ok(crate::rules::Rules::new(spec)?)
+    }
+}
+
+/// A selector given to `option`, or the error naming the option.
+fn check_selector(option: &str, text: &str) -> Result<(), ArgumentError> {
+    crate::diff::Pattern::parse(text)
+        .map(drop)
+        .map_err(|error| {
+            ArgumentError::Rules(crate::rules::RulesError::Selector {
+                rule: option.to_owned(),
+                error,
+            })
+        })
+}
+
+/// The work tree root of the repository the arguments name, when it is a
+/// local one with a work tree.
+fn work_tree_root(source: &RepoArgs) -> Option<PathBuf> {
+    let start = match source.source().ok()? {
+        RepositorySource::Discover => PathBuf::from("."),
+        RepositorySource::Given { location, .. } => {
+            match remote::RepoLocation::parse(&location).ok()? {
+                remote::RepoLocation::Local(path) => path,
+                remote::RepoLocation::Remote(_) => return None,
+            }
+        }
+    };
+    let repo = gix::discover(start).ok()?;
+    repo.workdir().map(std::path::Path::to_path_buf)
+}
+
 /// An argument that parsed but cannot be used.
 #[derive(Debug, thiserror::Error)]
 pub enum ArgumentError {
+    /// A rule that cannot be used.
+    #[error(transparent)]
+    Rules(#[from] crate::rules::RulesError),
+    /// A `--list-key` that is not SELECTOR=KEY.
+    #[error("invalid --list-key '{0}': write SELECTOR=KEY, such as '**.containers=name'")]
+    ListKey(String),
     /// A `--file` that is not a plain file name.
     #[error("invalid --file '{0}': give a file name such as configuration.yml, not a path")]
     FileName(String),
@@ -771,6 +940,7 @@ impl CompareArgs {
             options: CompareOptions {
                 file,
                 max_file_size: self.max_file_size,
+                rules: self.rules.rules(&self.source)?,
             },
         })
     }

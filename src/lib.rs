@@ -65,6 +65,7 @@ mod printers;
 mod remote;
 mod report;
 mod repository;
+mod rules;
 mod serve;
 mod side;
 mod store;
@@ -73,7 +74,8 @@ pub use baseline::{Applied, Baseline, BaselineError, DEFAULT_BASELINE, Entry, Se
 pub use blame::{BlameChange, BlameError, BlameOptions, BlameReport, BlameState};
 pub use compare::{CompareOptions, DEFAULT_MAX_FILE_SIZE, ServiceError, SideProblem};
 pub use diff::{
-    Difference, Kind, Path, PathFormatError, PathSyntaxError, Segment, SideValue, diff,
+    Difference, Kind, Path, PathFormatError, PathSyntaxError, Pattern, PatternStep, Segment,
+    SideValue, WalkWarning, diff, diff_with_rules,
 };
 pub use document::{
     ExpansionLimit, Integer, Key, LoadError, MAX_ALIAS_BYTES, MAX_ALIAS_NODES, MAX_DEPTH,
@@ -94,6 +96,10 @@ pub use report::{
     ErrorKind, Outcome, Report, ServiceFailure, ServiceReport, SideReport, Status, Summary,
 };
 pub use repository::{CommitInfo, CommitRange, EntryKind, Repository, RepositoryError};
+pub use rules::{
+    AUTO_LIST_KEYS, CONFIG_FILE_NAME, ConfigError, IgnoreSpec, ListSpec, RuleSpec, Rules,
+    RulesError, glob_match, load_config,
+};
 pub use side::{SideError, SideSpec};
 pub use store::{
     GcStats, HistorySummary, RunMeta, RunSummary, SCHEMA_VERSION, SavedKind, Store, StoreError,

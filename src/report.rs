@@ -3,6 +3,7 @@
 //! loaded back from the store prints exactly as it did the first time.
 
 use crate::diff::Difference;
+use crate::rules::RuleSpec;
 
 /// One comparison, as printed.
 #[derive(Debug, Clone, PartialEq)]
@@ -21,6 +22,9 @@ pub struct Report {
     pub services: Vec<ServiceReport>,
     /// What a baseline of accepted differences said, when one was given.
     pub baseline: Option<crate::baseline::Applied>,
+    /// The rules the comparison ran under, normalised; `None` when no
+    /// rule was set (and no config file read).
+    pub rules: Option<RuleSpec>,
 }
 
 /// One side of a report.
@@ -52,7 +56,10 @@ pub struct ServiceReport {
 pub enum Outcome {
     /// Both documents are equal.
     Identical,
-    /// At least one difference (never empty).
+    /// At least one difference (never empty). Under rules, the reported
+    /// differences come first and the ignored ones (marked with
+    /// [`Difference::ignored_by`]) after them; a list of ignored ones only
+    /// is reported `identical`.
     Different(Vec<Difference>),
     /// Only the right side has the service.
     MissingLeft,
@@ -168,6 +175,7 @@ impl Outcome {
     pub fn status(&self) -> Status {
         match self {
             Outcome::Identical => Status::Identical,
+            Outcome::Different(list) if reported(list).is_empty() => Status::Identical,
             Outcome::Different(_) => Status::Different,
             Outcome::MissingLeft => Status::MissingLeft,
             Outcome::MissingRight => Status::MissingRight,
@@ -175,12 +183,21 @@ impl Outcome {
         }
     }
 
-    /// The differences, for the statuses that have a list (possibly empty).
+    /// The reported differences, for the statuses that have a list
+    /// (possibly empty).
     pub fn differences(&self) -> Option<&[Difference]> {
         match self {
             Outcome::Identical => Some(&[]),
-            Outcome::Different(differences) => Some(differences),
+            Outcome::Different(differences) => Some(reported(differences)),
             _ => None,
+        }
+    }
+
+    /// The differences a rule ignored (empty without rules).
+    pub fn ignored(&self) -> &[Difference] {
+        match self {
+            Outcome::Different(differences) => &differences[reported(differences).len()..],
+            _ => &[],
         }
     }
 
@@ -215,6 +232,11 @@ pub struct Summary {
     pub accepted: Option<usize>,
 }
 
+/// The reported head of a list that keeps its ignored differences last.
+fn reported(list: &[Difference]) -> &[Difference] {
+    &list[..list.partition_point(|d| d.ignored_by.is_none())]
+}
+
 impl Report {
     /// Counts the report's services by status, and their differences.
     pub fn summary(&self) -> Summary {
@@ -225,9 +247,12 @@ impl Report {
         for service in &self.services {
             match &service.outcome {
                 Outcome::Identical => summary.identical += 1,
+                Outcome::Different(differences) if reported(differences).is_empty() => {
+                    summary.identical += 1;
+                }
                 Outcome::Different(differences) => {
                     summary.different += 1;
-                    summary.differences += differences.len();
+                    summary.differences += reported(differences).len();
                 }
                 Outcome::MissingLeft => summary.missing_left += 1,
                 Outcome::MissingRight => summary.missing_right += 1,
@@ -242,20 +267,30 @@ impl Report {
     }
 
     /// Whether every service is `identical`, or `different` or missing
+    /// The differences rules ignored, over all services.
+    pub fn ignored(&self) -> usize {
+        self.services
+            .iter()
+            .map(|s| s.outcome.ignored().len())
+            .sum()
+    }
+
+    /// Whether every service is `identical`, or `different` or missing
     /// only in ways a baseline accepts (what `--exit-code` asks). An error
-    /// is never accepted.
+    /// is never accepted; differences rules ignored never count.
     pub fn all_identical(&self) -> bool {
         self.services.iter().enumerate().all(|(i, s)| {
             let marks = self.baseline.as_ref().and_then(|b| b.services.get(i));
-            match &s.outcome {
-                Outcome::Identical => true,
-                Outcome::Different(differences) => {
-                    marks.is_some_and(|m| (0..differences.len()).all(|d| m.is_accepted(d)))
+            match s.outcome.status() {
+                Status::Identical => true,
+                Status::Different => {
+                    let reported = s.outcome.differences().map_or(0, <[Difference]>::len);
+                    marks.is_some_and(|m| (0..reported).all(|d| m.is_accepted(d)))
                 }
-                Outcome::MissingLeft | Outcome::MissingRight => {
+                Status::MissingLeft | Status::MissingRight => {
                     marks.is_some_and(|m| m.service.is_some())
                 }
-                Outcome::Error(_) => false,
+                Status::Error => false,
             }
         })
     }

@@ -37,6 +37,7 @@ pub(crate) fn blame(
         local: &local,
         selector,
         load_options: CompareOptions {
+            rules: crate::rules::Rules::default(),
             file: file_path.clone(),
             max_file_size: options.max_file_size,
         },

@@ -10,12 +10,13 @@ use gix::ObjectId;
 use gix::bstr::BString;
 use rayon::prelude::*;
 
-use crate::diff::diff;
+use crate::diff::{WalkRules, WalkWarning, diff_with_rules};
 use crate::document::{self, Node};
 use crate::report::{Outcome, Report, ServiceReport, SideReport};
 use crate::repository::{
     EntryKind, Repository, RepositoryError, ResolvedSide, ServiceEntry, Services, service_name,
 };
+use crate::rules::Rules;
 use crate::side::SideSpec;
 
 pub use failure::{ServiceError, SideProblem, kind_of_message};
@@ -30,6 +31,9 @@ pub struct CompareOptions {
     pub file: String,
     /// Files larger than this are a per-service error.
     pub max_file_size: u64,
+    /// What to ignore, how to match lists, which services: none by
+    /// default, which is the plain walk.
+    pub rules: Rules,
 }
 
 impl CompareOptions {
@@ -38,8 +42,10 @@ impl CompareOptions {
     /// Two comparisons may share results exactly when their keys are equal.
     pub fn cache_key(&self) -> String {
         format!(
-            "v{RESULT_FORMAT_VERSION};file={:?};max_file_size={}",
-            self.file, self.max_file_size
+            "v{RESULT_FORMAT_VERSION};file={:?};max_file_size={}{}",
+            self.file,
+            self.max_file_size,
+            self.rules.cache_key()
         )
     }
 }
@@ -53,6 +59,7 @@ impl Default for CompareOptions {
         CompareOptions {
             file: "configuration.yml".to_owned(),
             max_file_size: DEFAULT_MAX_FILE_SIZE,
+            rules: Rules::default(),
         }
     }
 }
@@ -128,6 +135,8 @@ pub(crate) struct Compared {
     pub computed: Vec<(PairKey, Arc<Outcome>)>,
     /// How many pairs were answered from `known`.
     pub reused: usize,
+    /// What the rules could not do in the pairs computed, by service.
+    pub warnings: Vec<(String, WalkWarning)>,
 }
 
 /// Two sides resolved and listed: everything a comparison needs before
@@ -151,10 +160,29 @@ impl Plan {
     ) -> Result<Plan, RepositoryError> {
         let left = repo.resolve(left)?;
         let right = repo.resolve(right)?;
-        let left_services = repo.services(&left, &options.file)?;
-        let right_services = repo.services(&right, &options.file)?;
+        let list = |side: &ResolvedSide| {
+            if options.rules.spec().recursive {
+                repo.services_recursive(side, &options.file)
+            } else {
+                repo.services(side, &options.file)
+            }
+        };
+        let mut left_services = list(&left)?;
+        let mut right_services = list(&right)?;
         if left_services.is_empty() && right_services.is_empty() {
             return Err(repo.nothing_to_compare(&left, &right, &options.file));
+        }
+        let rules = &options.rules;
+        if !rules.spec().services.is_empty() {
+            let found = left_services.len().max(right_services.len());
+            left_services.retain(|name, _| rules.selects(&service_name(name.as_ref())));
+            right_services.retain(|name, _| rules.selects(&service_name(name.as_ref())));
+            if left_services.is_empty() && right_services.is_empty() {
+                return Err(RepositoryError::NoServiceSelected {
+                    globs: rules.spec().services.join(", "),
+                    found,
+                });
+            }
         }
         Ok(Plan {
             left,
@@ -164,9 +192,20 @@ impl Plan {
         })
     }
 
-    /// The pairs whose results could come from a cache.
-    pub fn reusable_keys(&self) -> Vec<PairKey> {
-        reusable_keys(&self.left_services, &self.right_services)
+    /// The pairs whose results could come from a cache: not those of
+    /// services that rules limited to some services name, whose results
+    /// depend on the name.
+    pub fn reusable_keys(&self, options: &CompareOptions) -> Vec<PairKey> {
+        if !options.rules.has_service_rules() {
+            return reusable_keys(&self.left_services, &self.right_services);
+        }
+        let rules = &options.rules;
+        let named = |services: &Services| {
+            let mut services = services.clone();
+            services.retain(|name, _| !rules.names_service(&service_name(name.as_ref())));
+            services
+        };
+        reusable_keys(&named(&self.left_services), &named(&self.right_services))
     }
 
     /// Compares every service on `pool`, answering from `known` where it
@@ -198,6 +237,8 @@ impl Plan {
                 .map(ServiceResult::to_report)
                 .collect(),
             baseline: None,
+            rules: (options.rules.spec() != &crate::rules::RuleSpec::default())
+                .then(|| options.rules.spec().clone()),
         };
         (report, compared)
     }
@@ -227,22 +268,37 @@ pub(crate) fn compare_services(
 ) -> Compared {
     // Names are bytes in git: pairs are matched and sorted by their bytes,
     // and only printers give them their printable (escaped) names.
+    let rules = &options.rules;
+    let scoped = |name: &BString| {
+        rules.has_service_rules() && rules.names_service(&service_name(name.as_ref()))
+    };
+    let selected = |name: &BString| {
+        rules.spec().services.is_empty() || rules.selects(&service_name(name.as_ref()))
+    };
     let mut pairs: Vec<Pair> = left_services
         .into_iter()
+        .filter(|(name, _)| selected(name))
         .map(|(name, entry)| {
             let right = right_services.remove(&name);
             Pair {
+                scoped: scoped(&name),
                 name,
                 left: Some(entry),
                 right,
             }
         })
         .collect();
-    pairs.extend(right_services.into_iter().map(|(name, entry)| Pair {
-        name,
-        left: None,
-        right: Some(entry),
-    }));
+    pairs.extend(
+        right_services
+            .into_iter()
+            .filter(|(name, _)| selected(name))
+            .map(|(name, entry)| Pair {
+                scoped: scoped(&name),
+                name,
+                left: None,
+                right: Some(entry),
+            }),
+    );
     pairs.sort_unstable_by(|a, b| a.name.cmp(&b.name));
 
     // Known and trivial outcomes first, on this thread; only the rest go
@@ -269,25 +325,33 @@ pub(crate) fn compare_services(
         .len()
         .div_ceil(pool.current_num_threads() * 4)
         .max(1);
-    let loaded: Vec<(usize, Arc<Outcome>)> = pool.install(|| {
+    type Loaded = (usize, Arc<Outcome>, Vec<WalkWarning>);
+    let loaded: Vec<Loaded> = pool.install(|| {
         missing
             .par_chunks(chunk)
             .flat_map_iter(|run| {
                 let mut read = blobs.reader(options);
                 let pairs = &pairs;
                 run.iter()
-                    .map(|&i| (i, Arc::new(pairs[i].load_and_diff(&mut read))))
+                    .map(|&i| {
+                        let (outcome, warnings) = pairs[i].load_and_diff(&mut read, options);
+                        (i, Arc::new(outcome), warnings)
+                    })
                     .collect::<Vec<_>>()
             })
             .collect()
     });
     let mut computed = Vec::with_capacity(loaded.len());
-    for (i, outcome) in loaded {
+    let mut warnings = Vec::new();
+    for (i, outcome, found) in loaded {
         if let Some(key) = pairs[i].key() {
             computed.push((key, Arc::clone(&outcome)));
         }
+        let name = service_name(pairs[i].name.as_ref());
+        warnings.extend(found.into_iter().map(|w| (name.clone(), w)));
         outcomes[i] = Some(outcome);
     }
+    warnings.sort_by(|a, b| a.0.cmp(&b.0));
     let services = pairs
         .into_iter()
         .zip(outcomes)
@@ -302,6 +366,7 @@ pub(crate) fn compare_services(
         services,
         computed,
         reused,
+        warnings,
     }
 }
 
@@ -315,6 +380,9 @@ fn side_report(side: &ResolvedSide) -> SideReport {
 
 /// A service name with its entry on each side.
 struct Pair {
+    /// Rules limited to some services name this one: its result depends
+    /// on its name, so it is neither looked up nor kept by blob pair.
+    scoped: bool,
     name: BString,
     left: Option<ServiceEntry>,
     right: Option<ServiceEntry>,
@@ -324,6 +392,9 @@ impl Pair {
     /// The pair's blob ids, when both sides are regular files with
     /// different ids: the pairs whose result depends only on the blobs.
     fn key(&self) -> Option<PairKey> {
+        if self.scoped {
+            return None;
+        }
         match (self.left, self.right) {
             (Some(l), Some(r))
                 if l.kind == EntryKind::File && r.kind == EntryKind::File && l.id != r.id =>
@@ -357,31 +428,45 @@ impl Pair {
         (left.id == right.id).then_some(Outcome::Identical)
     }
 
-    /// Loads both blobs and diffs them (a pair [`Pair::key`] names).
+    /// Loads both blobs and diffs them under the service's rules (a
+    /// pair of two files that [`Pair::cheap_outcome`] left).
     fn load_and_diff(
         &self,
         read: &mut dyn FnMut(ObjectId) -> Result<Node, SideProblem>,
-    ) -> Outcome {
+        options: &CompareOptions,
+    ) -> (Outcome, Vec<WalkWarning>) {
         let (Some(left), Some(right)) = (self.left, self.right) else {
             unreachable!("only pairs of two files are loaded")
         };
         let (left, right) = (read(left.id), read(right.id));
-        outcome_of(left.as_ref(), right.as_ref())
+        if self.scoped {
+            let rules = options.rules.walk_for(&service_name(self.name.as_ref()));
+            return outcome_of(left.as_ref(), right.as_ref(), &rules);
+        }
+        outcome_of(left.as_ref(), right.as_ref(), options.rules.walk())
     }
 }
 
-/// The outcome of two loaded (or failed) documents.
-fn outcome_of(left: Result<&Node, &SideProblem>, right: Result<&Node, &SideProblem>) -> Outcome {
+/// The outcome of two loaded (or failed) documents under `rules`, and
+/// what the rules could not do.
+fn outcome_of(
+    left: Result<&Node, &SideProblem>,
+    right: Result<&Node, &SideProblem>,
+    rules: &WalkRules,
+) -> (Outcome, Vec<WalkWarning>) {
     match (left, right) {
         (Ok(left), Ok(right)) => {
-            let differences = diff(left, right);
+            let (differences, warnings) = diff_with_rules(left, right, rules);
             if differences.is_empty() {
-                Outcome::Identical
+                (Outcome::Identical, warnings)
             } else {
-                Outcome::Different(differences)
+                (Outcome::Different(differences), warnings)
             }
         }
-        (left, right) => failed(left.err().cloned(), right.err().cloned()),
+        (left, right) => (
+            failed(left.err().cloned(), right.err().cloned()),
+            Vec::new(),
+        ),
     }
 }
 
@@ -419,7 +504,13 @@ pub(crate) fn compute_pairs(
         let documents = &*documents;
         keys.par_iter()
             .map(|&key| {
-                let outcome = outcome_of(documents[&key.0].as_ref(), documents[&key.1].as_ref());
+                // A history shows no warnings: what a rule could not do is
+                // told by `compare` of the commit.
+                let (outcome, _) = outcome_of(
+                    documents[&key.0].as_ref(),
+                    documents[&key.1].as_ref(),
+                    options.rules.walk(),
+                );
                 (key, Arc::new(outcome))
             })
             .collect()

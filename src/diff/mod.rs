@@ -1,6 +1,8 @@
 //! Differences: the contract's depth-first walk over two documents.
 
 mod path;
+mod pattern;
+mod rules;
 mod selector;
 mod walk;
 
@@ -9,8 +11,10 @@ use serde_json::value::RawValue;
 use crate::document::{Value, ValueType};
 
 pub use path::{Path, PathFormatError, Segment};
+pub use pattern::{Pattern, PatternStep};
+pub use rules::{IgnoreMatcher, ListMatch, ListMatcher, WalkRules, WalkWarning};
 pub use selector::{PathSyntaxError, Selector};
-pub use walk::diff;
+pub use walk::{diff, diff_with_rules};
 
 /// What happened at a path.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -95,4 +99,7 @@ pub struct Difference {
     pub left: Option<SideValue>,
     /// The right value; absent for `removed`.
     pub right: Option<SideValue>,
+    /// The position, in the rules' ignore list, of the rule that ignores
+    /// it; `None` for a reported difference (always, without rules).
+    pub ignored_by: Option<u32>,
 }

@@ -29,6 +29,16 @@ pub enum Segment {
     },
     /// A sequence index.
     Index(usize),
+    /// The item of a sequence matched by a key (`--list-key`,
+    /// `--list-keys`): the item whose mapping has `key` with the plain
+    /// value `value`. Written `containers[name=app]`; in JSON the object
+    /// `{"key": "name", "value": "app"}`.
+    Match {
+        /// The key that identifies the items (`name`).
+        key: String,
+        /// Its plain value in this item (`app`).
+        value: String,
+    },
 }
 
 impl Segment {
@@ -50,6 +60,13 @@ impl Serialize for Segment {
                 serializer.serialize_str(plain)
             }
             Segment::Index(index) => serializer.serialize_u64(*index as u64),
+            Segment::Match { key, value } => {
+                use serde::ser::SerializeStruct;
+                let mut step = serializer.serialize_struct("Match", 2)?;
+                step.serialize_field("key", key)?;
+                step.serialize_field("value", value)?;
+                step.end()
+            }
         }
     }
 }
@@ -62,7 +79,8 @@ pub struct Path(pub Vec<Segment>);
 /// A stored path that cannot be read back.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum PathFormatError {
-    /// The JSON form is not an array of strings and non-negative integers.
+    /// The JSON form is not an array of strings, non-negative integers
+    /// and `{"key": …, "value": …}` objects.
     #[error("path {json} is not a JSON array of keys and indexes")]
     NotAPath {
         /// The stored JSON form.
@@ -165,11 +183,33 @@ impl Path {
                         .map(Segment::Index)
                         .ok_or_else(not_a_path),
                     (serde_json::Value::Number(_), Some(_)) => Err(bad("a key type for an index")),
+                    (serde_json::Value::Object(step), None) => {
+                        match_step(step).ok_or_else(not_a_path)
+                    }
+                    (serde_json::Value::Object(_), Some(_)) => {
+                        Err(bad("a key type for a key-matched item"))
+                    }
                     _ => Err(not_a_path()),
                 }
             })
             .collect::<Result<_, _>>()
             .map(Path)
+    }
+}
+
+/// A key-matched step read back from `{"key": "name", "value": "app"}`.
+fn match_step(step: serde_json::Map<String, serde_json::Value>) -> Option<Segment> {
+    if step.len() != 2 {
+        return None;
+    }
+    match (step.get("key")?, step.get("value")?) {
+        (serde_json::Value::String(key), serde_json::Value::String(value)) => {
+            Some(Segment::Match {
+                key: key.clone(),
+                value: value.clone(),
+            })
+        }
+        _ => None,
     }
 }
 
@@ -203,6 +243,13 @@ impl fmt::Display for Path {
                     escape::write_escaped(plain, f)?;
                     write!(f, " ({key_type})]")?;
                 }
+                Segment::Match { key, value } => {
+                    f.write_char('[')?;
+                    write_match_part(key, is_bare_key(key), f)?;
+                    f.write_char('=')?;
+                    write_match_part(value, is_bare_value(value), f)?;
+                    f.write_char(']')?;
+                }
             }
         }
         Ok(())
@@ -212,10 +259,30 @@ impl fmt::Display for Path {
 /// Keys that read unambiguously after a dot: identifiers, with `-` allowed
 /// since configuration keys use it a lot. A key that looks like a number
 /// is quoted so it cannot be taken for an index.
-fn is_bare_key(key: &str) -> bool {
+pub(super) fn is_bare_key(key: &str) -> bool {
     let mut chars = key.chars();
     matches!(chars.next(), Some(c) if c.is_ascii_alphabetic() || c == '_')
         && chars.all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
+}
+
+/// One side of `[key=value]`: bare when it reads unambiguously, else
+/// quoted with the written form's escapes.
+fn write_match_part(text: &str, bare: bool, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+    if bare {
+        f.write_str(text)
+    } else {
+        escape::write_quoted(text, f)
+    }
+}
+
+/// Values that read unambiguously after `=` inside brackets: what a bare
+/// key allows plus `.`, `/` and `:` (`image=nginx:1.25`, `v=1.2`), and
+/// not starting with a quote.
+pub(super) fn is_bare_value(value: &str) -> bool {
+    !value.is_empty()
+        && value.chars().all(|c| {
+            c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.' | '/' | ':' | '@' | '+')
+        })
 }
 
 #[cfg(test)]

@@ -14,6 +14,7 @@
 
 use crate::document::{Node, Value, ValueType};
 
+use super::pattern::PatternStep;
 use super::{Path, Segment};
 
 /// A PATH that does not parse. `position` is the 1-based character of
@@ -95,6 +96,12 @@ impl Selector {
                     })?;
                     (&v.value, k.line)
                 }
+                (Segment::Match { key, value }, Value::Sequence(items)) => {
+                    let item = items.iter().find(|item| {
+                        super::pattern::item_key(&item.value, key).as_deref() == Some(value)
+                    })?;
+                    (&item.value, item.line)
+                }
                 _ => return None,
             };
             value = next;
@@ -104,7 +111,10 @@ impl Selector {
     }
 }
 
-fn from_json(text: &str, items: Vec<serde_json::Value>) -> Result<Selector, PathSyntaxError> {
+pub(super) fn from_json(
+    text: &str,
+    items: Vec<serde_json::Value>,
+) -> Result<Selector, PathSyntaxError> {
     let segments = items
         .into_iter()
         .enumerate()
@@ -145,11 +155,14 @@ const KEY_TYPES: [ValueType; 7] = [
     ValueType::Tagged,
 ];
 
-/// The written form, read one character at a time.
-struct Written<'a> {
+/// The written form, read one character at a time. With `wildcards`
+/// (rule selectors) it also reads `*`, `**`, `[*]` and `[k=v]`; without
+/// (a blame PATH) those are refused as they always were.
+pub(super) struct Written<'a> {
     given: &'a str,
     chars: Vec<char>,
     at: usize,
+    wildcards: bool,
 }
 
 type Parsed<T> = Result<T, (usize, String)>;
@@ -160,21 +173,43 @@ impl<'a> Written<'a> {
             given,
             chars: given.chars().collect(),
             at: 0,
+            wildcards: false,
         }
     }
 
-    fn parse(mut self) -> Result<Path, PathSyntaxError> {
-        self.segments()
-            .map(Path)
-            .map_err(|(at, reason)| PathSyntaxError {
-                given: self.given.to_owned(),
-                position: at + 1,
-                unit: "character",
-                reason,
-            })
+    /// A reader of rule selectors: wildcards and `[k=v]` allowed.
+    pub(super) fn with_wildcards(given: &'a str) -> Self {
+        Written {
+            wildcards: true,
+            ..Written::new(given)
+        }
     }
 
-    fn segments(&mut self) -> Parsed<Vec<Segment>> {
+    fn parse(self) -> Result<Path, PathSyntaxError> {
+        self.parse_steps().map(|steps| {
+            Path(
+                steps
+                    .into_iter()
+                    .map(|step| match step {
+                        PatternStep::Exact(segment) => segment,
+                        _ => unreachable!("only a reader with wildcards makes wildcard steps"),
+                    })
+                    .collect(),
+            )
+        })
+    }
+
+    /// The steps of the written form, wildcards included when allowed.
+    pub(super) fn parse_steps(mut self) -> Result<Vec<PatternStep>, PathSyntaxError> {
+        self.segments().map_err(|(at, reason)| PathSyntaxError {
+            given: self.given.to_owned(),
+            position: at + 1,
+            unit: "character",
+            reason,
+        })
+    }
+
+    fn segments(&mut self) -> Parsed<Vec<PatternStep>> {
         if self.given == "(root)" {
             return Ok(Vec::new());
         }
@@ -203,12 +238,39 @@ impl<'a> Written<'a> {
     }
 
     /// A key after a dot (or first): everything up to the next `.` or
-    /// `[`, which must not need quotes.
-    fn bare_key(&mut self) -> Parsed<Segment> {
+    /// `[`, which must not need quotes; with wildcards, `*` or `**`.
+    fn bare_key(&mut self) -> Parsed<PatternStep> {
         let start = self.at;
+        if self.wildcards && self.peek() == Some('*') {
+            let stars = self.chars[start..]
+                .iter()
+                .take_while(|&&c| c == '*')
+                .count();
+            let end = start + stars;
+            if stars <= 2 && matches!(self.chars.get(end), None | Some('.') | Some('[')) {
+                self.at = end;
+                return Ok(if stars == 1 {
+                    PatternStep::AnyOne
+                } else {
+                    PatternStep::AnyDepth
+                });
+            }
+            return Err((
+                start,
+                "'*' is a whole step ('*' one step, '**' any number); write [\"…\"] for a key with '*' in it"
+                    .to_owned(),
+            ));
+        }
         while let Some(c) = self.peek() {
             match c {
                 '.' | '[' => break,
+                '*' if self.wildcards => {
+                    return Err((
+                        self.at,
+                        "'*' is a whole step ('*' one step, '**' any number); write [\"…\"] for a key with '*' in it"
+                            .to_owned(),
+                    ));
+                }
                 ']' | '"' | '\'' | '*' => {
                     let what = if c == '*' {
                         "'*' is reserved for wildcards"
@@ -242,25 +304,41 @@ impl<'a> Written<'a> {
                 format!("write [{key}] for an index or [\"{key}\"] for a key named {key}"),
             ));
         }
-        Ok(Segment::Key(key))
+        Ok(PatternStep::Exact(Segment::Key(key)))
     }
 
-    /// `[0]`, `["a.b"]` or `[2 (int)]`.
-    fn bracket(&mut self) -> Parsed<Segment> {
+    /// `[0]`, `["a.b"]` or `[2 (int)]`; with wildcards also `[*]` and
+    /// `[k=v]`.
+    fn bracket(&mut self) -> Parsed<PatternStep> {
         let open = self.at;
         self.at += 1;
         if self.peek() == Some('"') {
             let key = self.quoted()?;
+            if self.wildcards && self.peek() == Some('=') {
+                return self.match_value(key);
+            }
             if self.peek() != Some(']') {
                 return Err((self.at, "expected ']' after the quoted key".to_owned()));
             }
             self.at += 1;
-            return Ok(Segment::Key(key));
+            return Ok(PatternStep::Exact(Segment::Key(key)));
+        }
+        if self.wildcards && self.chars[self.at..].starts_with(&['*', ']']) {
+            self.at += 2;
+            return Ok(PatternStep::AnyOne);
         }
         if let Some((close, key_type)) = self.typed_end() {
             let plain = unescape_plain(&self.chars[self.at..close]);
             self.at = close + key_type.name().len() + 4;
-            return Ok(Segment::NonStringKey { plain, key_type });
+            return Ok(PatternStep::Exact(Segment::NonStringKey {
+                plain,
+                key_type,
+            }));
+        }
+        if self.wildcards
+            && let Some(key) = self.bare_match_key()
+        {
+            return self.match_value(key);
         }
         let start = self.at;
         while self.peek().is_some_and(|c| c.is_ascii_digit()) {
@@ -273,7 +351,7 @@ impl<'a> Written<'a> {
                     .parse()
                     .map_err(|_| (start, format!("index {digits} is too large")))?;
                 self.at += 1;
-                Ok(Segment::Index(index))
+                Ok(PatternStep::Exact(Segment::Index(index)))
             }
             None if self.at > start => Err((open, "'[' is never closed".to_owned())),
             _ if self.chars[start..].starts_with(&['*']) => Err((
@@ -289,6 +367,60 @@ impl<'a> Written<'a> {
                 "expected an index [0], a quoted key [\"a.b\"] or a typed key [2 (int)]".to_owned(),
             )),
         }
+    }
+
+    /// `k` of `[k=v]` written bare (an identifier, `-` allowed), when the
+    /// bracket holds one; `self.at` is then at the `=`.
+    fn bare_match_key(&mut self) -> Option<String> {
+        let start = self.at;
+        let len = self.chars[start..]
+            .iter()
+            .take_while(|&&c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
+            .count();
+        if len == 0 || self.chars.get(start + len) != Some(&'=') {
+            return None;
+        }
+        self.at = start + len;
+        Some(self.chars[start..self.at].iter().collect())
+    }
+
+    /// `=v]` after the key of `[k=v]`: `v` quoted, or bare up to `]`.
+    fn match_value(&mut self, key: String) -> Parsed<PatternStep> {
+        self.at += 1;
+        let value = if self.peek() == Some('"') {
+            self.quoted()?
+        } else {
+            let start = self.at;
+            while let Some(c) = self.peek() {
+                match c {
+                    ']' => break,
+                    '[' | '"' | '\'' | '=' => {
+                        return Err((
+                            self.at,
+                            "a value with brackets, quotes or '=' must be quoted: [k=\"…\"]"
+                                .to_owned(),
+                        ));
+                    }
+                    c if c.is_whitespace() || c.is_control() => {
+                        return Err((
+                            self.at,
+                            "a value with spaces or control characters must be quoted: [k=\"…\"]"
+                                .to_owned(),
+                        ));
+                    }
+                    _ => self.at += 1,
+                }
+            }
+            if self.at == start {
+                return Err((start, "a value is missing after '='".to_owned()));
+            }
+            self.chars[start..self.at].iter().collect()
+        };
+        if self.peek() != Some(']') {
+            return Err((self.at, "expected ']' after the value of [k=v]".to_owned()));
+        }
+        self.at += 1;
+        Ok(PatternStep::Exact(Segment::Match { key, value }))
     }
 
     /// Where ` (TYPE)]` closes a typed key opened just before `self.at`:

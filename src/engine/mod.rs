@@ -87,6 +87,11 @@ pub enum EngineError {
     /// Two paths on disk could not be compared.
     #[error(transparent)]
     Files(#[from] crate::files::FilesError),
+    /// A history asked for `--recursive`, which only `compare` lists by.
+    #[error(
+        "history does not take --recursive: compare the nested services with confdiff compare --recursive"
+    )]
+    RecursiveHistory,
     /// A request needs a database and the engine has none.
     #[error("no database is open")]
     NoStore,
@@ -240,11 +245,35 @@ impl Engine {
         right: &SideSpec,
         options: &CompareOptions,
     ) -> Result<Report, EngineError> {
+        Ok(self.compare_counted(repo, left, right, options)?.0)
+    }
+
+    /// [`Engine::compare`], with the pairs diffed and those answered from
+    /// the cache.
+    fn compare_counted(
+        &self,
+        repo: &Repository,
+        left: &SideSpec,
+        right: &SideSpec,
+        options: &CompareOptions,
+    ) -> Result<(Report, (usize, usize)), EngineError> {
         let plan = compare::Plan::new(repo, left, right, options)?;
-        let known = self.cached(&plan.reusable_keys(), options);
+        let known = self.cached(&plan.reusable_keys(options), options);
         let (report, compared) = plan.compare(&self.pool, repo, options, &known);
         self.remember(&compared.computed, options);
-        Ok(report)
+        self.warn(&compared.warnings);
+        Ok((report, (compared.computed.len(), known.len())))
+    }
+
+    /// Tells the observer what rules could not do.
+    fn warn(&self, warnings: &[(String, crate::diff::WalkWarning)]) {
+        for (service, warning) in warnings {
+            self.observer.notice(&Notice::ListFallback {
+                service,
+                path: &warning.path,
+                message: &warning.message,
+            });
+        }
     }
 
     /// The whole job of `confdiff compare`: parse the sides, open the
@@ -257,12 +286,7 @@ impl Engine {
         let clock = Instant::now();
         let baseline = load_baseline(request.baseline.as_deref())?;
         let repo = self.open(&request.repository)?;
-        let options = &request.options;
-        let plan = compare::Plan::new(&repo, &left, &right, options)?;
-        let known = self.cached(&plan.reusable_keys(), options);
-        let (report, compared) = plan.compare(&self.pool, &repo, options, &known);
-        self.remember(&compared.computed, options);
-        let counts = (compared.computed.len(), known.len());
+        let (report, counts) = self.compare_counted(&repo, &left, &right, &request.options)?;
         Ok(self.finish(report, baseline, counts, started_at, clock))
     }
 
@@ -306,9 +330,10 @@ impl Engine {
         let baseline = load_baseline(request.baseline.as_deref())?;
         let plan = crate::files::FilesPlan::new(&request.spec, options)?;
         let known = self.cached(&plan.reusable_keys(), options);
-        let (report, computed) = plan.compare(&self.pool, options, &known);
-        self.remember(&computed, options);
-        let counts = (computed.len(), known.len());
+        let (report, compared) = plan.compare(&self.pool, options, &known);
+        self.remember(&compared.computed, options);
+        self.warn(&compared.warnings);
+        let counts = (compared.computed.len(), known.len());
         Ok(self.finish(report, baseline, counts, started_at, clock))
     }
 
@@ -318,6 +343,9 @@ impl Engine {
         &self,
         request: &HistoryRequest,
     ) -> Result<Saved<HistoryReport>, EngineError> {
+        if request.options.rules.spec().recursive {
+            return Err(EngineError::RecursiveHistory);
+        }
         let started_at = SystemTime::now();
         let clock = Instant::now();
         let repo = self.open(&request.repository)?;

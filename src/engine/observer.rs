@@ -28,6 +28,16 @@ pub enum Notice<'a> {
         /// When the mirror was last fetched, if known.
         fetched_at: Option<Timestamp>,
     },
+    /// A list rule could not match a sequence's items as it says; they
+    /// were compared index by index.
+    ListFallback {
+        /// The service.
+        service: &'a str,
+        /// The sequence's path, as people write it.
+        path: &'a str,
+        /// Why, and what was done instead.
+        message: &'a str,
+    },
     /// A history walked `done` of its `total` commits.
     Progress {
         /// Commits walked.
@@ -40,7 +50,10 @@ pub enum Notice<'a> {
 impl Notice<'_> {
     /// Whether the caller should present it as a warning.
     pub fn is_warning(&self) -> bool {
-        matches!(self, Notice::StaleMirror { .. })
+        matches!(
+            self,
+            Notice::StaleMirror { .. } | Notice::ListFallback { .. }
+        )
     }
 }
 
@@ -60,6 +73,17 @@ impl fmt::Display for Notice<'_> {
                 f,
                 "cannot fetch '{url}' ({reason}); using the mirror as it is (last fetched: {})",
                 remote::describe_fetch_time(*fetched_at)
+            ),
+            Notice::ListFallback {
+                service,
+                path,
+                message,
+            } => write!(
+                f,
+                "{}: {}: {}",
+                crate::printers::Escaped(service),
+                crate::printers::Escaped(path),
+                crate::printers::Escaped(message)
             ),
             Notice::Progress { done, total } => write!(f, "{done}/{total} commits"),
         }

@@ -262,16 +262,13 @@ impl FilesPlan {
     }
 
     /// Compares every service on `pool`, answering from `known` where it
-    /// can; the results computed, for the caller to remember.
+    /// can; what was computed, for the caller to remember.
     pub fn compare(
         self,
         pool: &rayon::ThreadPool,
         options: &CompareOptions,
         known: &Known,
-    ) -> (
-        Report,
-        Vec<(PairKey, std::sync::Arc<crate::report::Outcome>)>,
-    ) {
+    ) -> (Report, compare::Compared) {
         let compared = compare::compare_services(
             pool,
             &self.blobs,
@@ -292,8 +289,9 @@ impl FilesPlan {
                 .map(compare::ServiceResult::to_report)
                 .collect(),
             baseline: None,
+            rules: None,
         };
-        (report, compared.computed)
+        (report, compared)
     }
 }
 

@@ -452,9 +452,13 @@ fn summary_of(services: &[ServiceResult]) -> Summary {
     for service in services {
         match &*service.outcome {
             Outcome::Identical => summary.identical += 1,
-            Outcome::Different(differences) => {
+            // Ignored differences only: identical, as compare counts it.
+            Outcome::Different(_) if service.outcome.differences().is_some_and(<[_]>::is_empty) => {
+                summary.identical += 1;
+            }
+            Outcome::Different(_) => {
                 summary.different += 1;
-                summary.differences += differences.len();
+                summary.differences += service.outcome.differences().map_or(0, <[_]>::len);
             }
             Outcome::MissingLeft => summary.missing_left += 1,
             Outcome::MissingRight => summary.missing_right += 1,

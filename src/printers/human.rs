@@ -92,7 +92,15 @@ pub fn print(report: &Report, options: &PrintOptions, out: &mut dyn Write) -> io
         )?;
     }
     writeln!(out)?;
-    writeln!(out, "{}", summary_line(&report.summary()))?;
+    match &report.rules {
+        None => writeln!(out, "{}", summary_line(&report.summary()))?,
+        Some(_) => writeln!(
+            out,
+            "{}, {} ignored",
+            summary_line(&report.summary()),
+            report.ignored()
+        )?,
+    }
     if let Some(baseline) = &report.baseline
         && !baseline.stale.is_empty()
     {
@@ -199,40 +207,50 @@ fn print_service(
             p.error.render_reset(),
             Escaped(&failure.message)
         ),
-        Outcome::Different(differences) => {
-            let count = differences.len();
+        Outcome::Different(_) => {
+            let reported = service.outcome.differences().unwrap_or_default();
+            let ignored = service.outcome.ignored();
+            let show = report.rules.as_ref().is_some_and(|r| r.show_ignored);
+            if reported.is_empty() && !show {
+                return Ok(());
+            }
+            let count = reported.len();
             let plural = if count == 1 { "" } else { "s" };
             let file = terminal_safe(&report.file);
-            if report.baseline.is_none() {
-                writeln!(out, "{name}  {count} difference{plural}")?;
-                return print_differences(differences, &file, fit, p, out);
-            }
             let (mut accepted, mut open) = (Vec::new(), Vec::new());
-            for (d, difference) in differences.iter().enumerate() {
+            for (d, difference) in reported.iter().enumerate() {
                 if report.is_accepted(index, d) {
                     accepted.push(difference.clone());
                 } else {
                     open.push(difference.clone());
                 }
             }
-            writeln!(
-                out,
-                "{name}  {count} difference{plural} ({} accepted)",
-                accepted.len()
-            )?;
-            print_differences(&open, &file, fit, p, out)?;
-            if accepted.is_empty() {
-                Ok(())
-            } else if show_accepted {
-                writeln!(out, "  accepted:")?;
-                print_differences(&accepted, &file, fit, p, out)
-            } else {
-                writeln!(
-                    out,
-                    "  … {} accepted, not listed (--show-accepted lists them)",
-                    accepted.len()
-                )
+            let mut header = format!("{name}  {count} difference{plural}");
+            if !ignored.is_empty() {
+                header.push_str(&format!(", {} ignored", ignored.len()));
             }
+            if report.baseline.is_some() {
+                header.push_str(&format!(" ({} accepted)", accepted.len()));
+            }
+            writeln!(out, "{header}")?;
+            print_differences(&open, &file, fit, p, out)?;
+            if !accepted.is_empty() {
+                if show_accepted {
+                    writeln!(out, "  accepted:")?;
+                    print_differences(&accepted, &file, fit, p, out)?;
+                } else {
+                    writeln!(
+                        out,
+                        "  … {} accepted, not listed (--show-accepted lists them)",
+                        accepted.len()
+                    )?;
+                }
+            }
+            if show && !ignored.is_empty() {
+                writeln!(out, "  {}ignored:{}", p.dim.render(), p.dim.render_reset())?;
+                print_differences(ignored, &file, fit, p, out)?;
+            }
+            Ok(())
         }
     }
 }

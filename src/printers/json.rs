@@ -13,6 +13,7 @@ use serde_json::value::RawValue;
 use crate::baseline::ServiceMarks;
 use crate::diff::{Difference, Path};
 use crate::report::{Report, SideReport, Summary};
+use crate::rules::RuleSpec;
 
 /// Writes `report` as the contract's JSON document, followed by a newline.
 pub fn print(report: &Report, out: &mut dyn Write) -> io::Result<()> {
@@ -41,13 +42,24 @@ struct WireReport<'a> {
     left: WireSide<'a>,
     right: WireSide<'a>,
     file: &'a str,
-    summary: Summary,
+    summary: WireSummary,
     services: Vec<WireService<'a>>,
     // With a baseline only: its file, and the entries that matched nothing.
     #[serde(skip_serializing_if = "Option::is_none")]
     baseline: Option<&'a str>,
     #[serde(skip_serializing_if = "Option::is_none")]
     stale_accepted: Option<&'a [serde_json::Value]>,
+    // Added with comparison rules: present only when rules were set.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    rules: Option<&'a RuleSpec>,
+}
+
+#[derive(Serialize)]
+struct WireSummary {
+    #[serde(flatten)]
+    counts: Summary,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    ignored: Option<usize>,
 }
 
 /// A side as the contract writes it; other documents (patches) reuse it.
@@ -92,6 +104,8 @@ struct WireService<'a> {
     accepted: Option<usize>,
     #[serde(skip_serializing_if = "Option::is_none")]
     accepted_reason: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    ignored: Option<usize>,
 }
 
 #[derive(Serialize)]
@@ -117,6 +131,13 @@ struct WireDifference<'a> {
     accepted: Option<bool>,
     #[serde(skip_serializing_if = "Option::is_none")]
     accepted_reason: Option<&'a str>,
+    // With --show-ignored: the differences a rule ignored, marked.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    ignored: Option<bool>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    ignored_by: Option<&'a [String]>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    reason: Option<&'a str>,
 }
 
 impl<'a> From<&'a Report> for WireReport<'a> {
@@ -127,7 +148,11 @@ impl<'a> From<&'a Report> for WireReport<'a> {
             left: side(&report.left),
             right: side(&report.right),
             file: &report.file,
-            summary: report.summary(),
+            summary: WireSummary {
+                counts: report.summary(),
+                ignored: report.rules.as_ref().map(|_| report.ignored()),
+            },
+            rules: report.rules.as_ref(),
             services: (0..report.services.len())
                 .map(|i| service(report, i))
                 .collect(),
@@ -149,18 +174,36 @@ fn service(report: &Report, i: usize) -> WireService<'_> {
         error: service.outcome.error().map(|e| e.message.as_str()),
         error_kind: service.outcome.error().map(|e| e.kind.name()),
         differences: service.outcome.differences().map(|list| {
-            list.iter()
+            let mut wire: Vec<_> = list
+                .iter()
                 .enumerate()
                 .map(|(d, item)| {
                     let reason = marks.and_then(|m| m.differences[d].as_ref());
                     difference(item, reason)
                 })
-                .collect()
+                .collect();
+            if let Some(rules) = report.rules.as_ref().filter(|r| r.show_ignored) {
+                wire.extend(service.outcome.ignored().iter().map(|d| {
+                    let rule = d.ignored_by.and_then(|i| rules.ignore.get(i as usize));
+                    WireDifference {
+                        ignored: Some(true),
+                        ignored_by: rule.map(|r| r.paths.as_slice()),
+                        reason: rule.and_then(|r| r.reason.as_deref()),
+                        ..difference(d, None)
+                    }
+                }));
+            }
+            wire
         }),
         accepted: marks.map(ServiceMarks::accepted),
         accepted_reason: marks
             .and_then(|m| m.service.as_ref())
             .and_then(Option::as_deref),
+        ignored: report
+            .rules
+            .as_ref()
+            .and(service.outcome.differences())
+            .map(|_| service.outcome.ignored().len()),
     }
 }
 
@@ -185,5 +228,8 @@ fn difference<'a>(
         right_type: difference.right.as_ref().map(|v| v.value_type.name()),
         accepted: accepted.map(|_| true),
         accepted_reason: accepted.and_then(Option::as_deref),
+        ignored: None,
+        ignored_by: None,
+        reason: None,
     }
 }

@@ -16,7 +16,7 @@ use serde_json::value::RawValue;
 
 use super::json::WireSide;
 use crate::diff::{Difference, Kind, Segment};
-use crate::report::{Outcome, Report};
+use crate::report::{Report, Status};
 
 #[derive(Serialize)]
 struct Patches<'a> {
@@ -41,17 +41,27 @@ struct Operation<'a> {
 
 /// Writes `report`'s patches.
 pub fn print(report: &Report, out: &mut dyn Write) -> io::Result<()> {
-    let patches = report
-        .services
-        .iter()
-        .filter_map(|service| match &service.outcome {
-            Outcome::Different(differences) => Some(ServicePatch {
-                service: &service.service,
-                patch: operations(differences),
-            }),
-            _ => None,
-        })
-        .collect();
+    let mut patches = Vec::new();
+    for service in &report.services {
+        let differences = match service.outcome.status() {
+            Status::Different => service.outcome.differences().unwrap_or_default(),
+            _ => continue,
+        };
+        // An item matched by key has no index a pointer could name.
+        if let Some(keyed) = differences
+            .iter()
+            .find(|d| d.path.0.iter().any(|s| matches!(s, Segment::Match { .. })))
+        {
+            return Err(io::Error::other(format!(
+                "a JSON Patch cannot point at {} (an item matched by key in {}): use --format json, or compare without --list-key/--list-keys",
+                keyed.path, service.service
+            )));
+        }
+        patches.push(ServicePatch {
+            service: &service.service,
+            patch: operations(differences),
+        });
+    }
     let document = Patches {
         left: WireSide::of(&report.left),
         right: WireSide::of(&report.right),
@@ -118,6 +128,7 @@ fn pointer(segments: &[Segment]) -> String {
                 pointer.push_str(&index.to_string());
                 continue;
             }
+            Segment::Match { .. } => unreachable!("checked by the caller"),
         };
         pointer.push_str(&text.replace('~', "~0").replace('/', "~1"));
     }

@@ -18,20 +18,23 @@ use super::escape::terminal_safe;
 const MAX_VALUE_CHARS: usize = 120;
 
 /// What needs a reviewer's attention: `report` without what its baseline
-/// accepts. Accepted differences are left out, and a service with nothing
+/// accepts, or its rules ignore. Accepted differences are left out, and a service with nothing
 /// left (all its differences, or its missing side, accepted) counts as
 /// identical, so an accepted difference gets no annotation, issue, row or
 /// failure.
 pub(super) fn unaccepted(report: &Report) -> Cow<'_, Report> {
-    if report.baseline.is_none() {
+    if report.baseline.is_none() && report.rules.is_none() {
         return Cow::Borrowed(report);
     }
     let mut open = report.clone();
     open.baseline = None;
     for (i, service) in open.services.iter_mut().enumerate() {
         let outcome = match &service.outcome {
-            Outcome::Different(differences) => {
-                let left: Vec<Difference> = differences
+            Outcome::Different(_) => {
+                // Only the reported differences: what rules ignored is
+                // never shown here.
+                let reported = service.outcome.differences().unwrap_or_default();
+                let left: Vec<Difference> = reported
                     .iter()
                     .enumerate()
                     .filter(|(d, _)| !report.is_accepted(i, *d))

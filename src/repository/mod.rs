@@ -20,6 +20,14 @@ pub use services::{EntryKind, ServiceEntry, Services, service_name};
 /// the user gave, so the message alone says what to fix.
 #[derive(Debug, thiserror::Error)]
 pub enum RepositoryError {
+    /// `--service` globs that match no service of either side.
+    #[error("no service matches --service {globs} ({found} found without it)")]
+    NoServiceSelected {
+        /// The globs, as given.
+        globs: String,
+        /// How many services the larger side has.
+        found: usize,
+    },
     /// `--repo` does not exist.
     #[error("repository '{path}' does not exist")]
     Missing {

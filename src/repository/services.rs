@@ -131,6 +131,54 @@ impl Repository {
     }
 }
 
+impl Repository {
+    /// Lists the services of `side` at any depth (`--recursive`): every
+    /// folder below its tree that has an entry named `file`, named by its
+    /// path from the side's folder (`team-a/billing`). A service folder's
+    /// own sub-folders are looked into too, so services may nest.
+    pub fn services_recursive(
+        &self,
+        side: &ResolvedSide,
+        file: &str,
+    ) -> Result<Services, RepositoryError> {
+        let repo = self.local();
+        let read_error = |id, e: gix::Error| RepositoryError::Read {
+            what: "tree",
+            id,
+            message: describe(&e),
+        };
+        let mut services = Services::new();
+        let mut folders: Vec<(BString, ObjectId)> = vec![(BString::default(), side.tree)];
+        while let Some((prefix, tree)) = folders.pop() {
+            let dir = repo.find_tree(tree).map_err(|e| read_error(tree, e))?;
+            for entry in dir.iter() {
+                let entry = entry.map_err(|e| read_error(tree, e))?;
+                if !entry.mode().is_tree() {
+                    continue;
+                }
+                let mut name = prefix.clone();
+                if !name.is_empty() {
+                    name.push(b'/');
+                }
+                name.extend_from_slice(entry.filename());
+                let id = entry.object_id();
+                let folder = repo.find_tree(id).map_err(|e| read_error(id, e))?;
+                if let Some(config) = folder.find_entry(file) {
+                    services.insert(
+                        name.clone(),
+                        ServiceEntry {
+                            kind: EntryKind::from_git(config.mode().kind()),
+                            id: config.object_id(),
+                        },
+                    );
+                }
+                folders.push((name, id));
+            }
+        }
+        Ok(services)
+    }
+}
+
 /// Service folder tree id → its config entry (`None`: it has none).
 pub(crate) type SubtreeMemo = std::collections::HashMap<ObjectId, Option<ServiceEntry>>;
 

@@ -34,6 +34,10 @@ pub struct ComparisonBody {
     /// Larger config files are a per-service error, in bytes.
     #[serde(default = "max_file_size")]
     pub max_file_size: u64,
+    /// Comparison rules, as the JSON document's `rules` writes them
+    /// (`ignore`, `lists`, `list_keys`, `services`, `show_ignored`).
+    #[serde(default)]
+    pub rules: crate::rules::Rules,
 }
 
 impl ComparisonBody {
@@ -51,6 +55,7 @@ impl ComparisonBody {
             options: CompareOptions {
                 file: file_name(self.file)?,
                 max_file_size: positive("max_file_size", self.max_file_size)?,
+                rules: self.rules,
             },
             // A server reads no file a client names: a baseline for the
             // server would be one committed in the repository.
@@ -86,6 +91,10 @@ pub struct HistoryBody {
     /// Larger config files are a per-service error, in bytes.
     #[serde(default = "max_file_size")]
     pub max_file_size: u64,
+    /// Comparison rules, as the JSON document's `rules` writes them
+    /// (`ignore`, `lists`, `list_keys`, `services`, `show_ignored`).
+    #[serde(default)]
+    pub rules: crate::rules::Rules,
 }
 
 impl HistoryBody {
@@ -112,6 +121,7 @@ impl HistoryBody {
             options: CompareOptions {
                 file: file_name(self.file)?,
                 max_file_size: positive("max_file_size", self.max_file_size)?,
+                rules: self.rules,
             },
         })
     }

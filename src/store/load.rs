@@ -90,10 +90,15 @@ impl Store {
             .prepare(&format!(
                 "SELECT service, path, kind,
                         left_value, left_type, left_line, right_value, right_type, right_line,
-                        {key_types}
+                        {key_types}, {ignored_by}
                  FROM differences WHERE run_id = ?1 ORDER BY service, ordinal",
                 key_types = if self.version >= 2 {
                     "key_types"
+                } else {
+                    "NULL"
+                },
+                ignored_by = if self.version >= 5 {
+                    "ignored_by"
                 } else {
                     "NULL"
                 },
@@ -132,6 +137,14 @@ impl Store {
             let found = differences.remove(&service);
             let outcome = match (Status::from_name(&status), error) {
                 (Some(Status::Identical), _) if found.is_none() => Outcome::Identical,
+                // Identical under rules that ignored every difference.
+                (Some(Status::Identical), _)
+                    if found
+                        .as_ref()
+                        .is_some_and(|all| all.iter().all(|d| d.ignored_by.is_some())) =>
+                {
+                    Outcome::Different(found.unwrap_or_default())
+                }
                 (Some(Status::Different), _) => Outcome::Different(found.unwrap_or_default()),
                 (Some(Status::MissingLeft), _) => Outcome::MissingLeft,
                 (Some(Status::MissingRight), _) => Outcome::MissingRight,
@@ -164,8 +177,23 @@ impl Store {
                 "differences of service '{orphan}', which the run does not have"
             )));
         }
-        // A database read as it is, before migration 5, has no marks.
-        let has_marks = super::schema::user_version(&self.conn).map_err(read)? >= 5;
+        let rules = if self.version >= 5 {
+            let text: Option<String> = self
+                .conn
+                .query_row("SELECT rules FROM runs WHERE id = ?1", [id], |row| {
+                    row.get(0)
+                })
+                .map_err(read)?;
+            text.map(|text| {
+                serde_json::from_str(&text)
+                    .map_err(|e| damaged(format!("its rules are not readable: {e}")))
+            })
+            .transpose()?
+        } else {
+            None
+        };
+        // A database read as it is, before migration 6, has no marks.
+        let has_marks = self.version >= 6;
         let baseline: Option<String> = if has_marks {
             self.conn
                 .query_row("SELECT baseline FROM runs WHERE id = ?1", [run.id], |row| {
@@ -190,6 +218,7 @@ impl Store {
             ));
         }
         Ok(Report {
+            rules,
             run_id: Some(run.id),
             repository: run.repository,
             left: run.left,
@@ -246,12 +275,14 @@ fn difference(row: &Row<'_>) -> rusqlite::Result<Result<Difference, String>> {
     let left = side_value(row.get(3)?, row.get(4)?, row.get(5)?);
     let right = side_value(row.get(6)?, row.get(7)?, row.get(8)?);
     let key_types: Option<String> = row.get(9)?;
+    let ignored_by: Option<u32> = row.get(10)?;
     Ok((|| {
         Ok(Difference {
             path: Path::from_stored(&path, key_types.as_deref()).map_err(|e| e.to_string())?,
             kind: Kind::from_name(&kind).ok_or_else(|| format!("unknown kind '{kind}'"))?,
             left: left?,
             right: right?,
+            ignored_by,
         })
     })())
 }

@@ -66,6 +66,8 @@ struct DifferenceOut<'a> {
     left: Option<SideOut<'a>>,
     #[serde(skip_serializing_if = "Option::is_none")]
     right: Option<SideOut<'a>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    ignored_by: Option<u32>,
 }
 
 #[derive(Serialize)]
@@ -113,6 +115,7 @@ pub(super) fn encode(outcome: &Outcome) -> serde_json::Result<Option<String>> {
                             kind: d.kind.name(),
                             left: d.left.as_ref().map(SideOut::new),
                             right: d.right.as_ref().map(SideOut::new),
+                            ignored_by: d.ignored_by,
                         })
                     })
                     .collect::<serde_json::Result<_>>()?,
@@ -156,6 +159,8 @@ struct DifferenceIn<'a> {
     left: Option<SideIn<'a>>,
     #[serde(default, borrow)]
     right: Option<SideIn<'a>>,
+    #[serde(default)]
+    ignored_by: Option<u32>,
 }
 
 #[derive(Deserialize)]
@@ -205,6 +210,7 @@ fn difference(wire: DifferenceIn<'_>) -> Option<Difference> {
         kind,
         left,
         right,
+        ignored_by: wire.ignored_by,
     })
 }
 
@@ -268,12 +274,14 @@ mod tests {
                     kind: Kind::Added,
                     left: None,
                     right: value(r#"{"a":[1,"x\n"]}"#, ValueType::Mapping, 3),
+                    ignored_by: None,
                 },
                 Difference {
                     path: Path::default(),
                     kind: Kind::TypeChanged,
                     left: value(r#"".inf""#, ValueType::Float, 1),
                     right: value("123456789012345678901234567890", ValueType::Int, 2),
+                    ignored_by: Some(1),
                 },
             ]),
             Outcome::Error(ServiceFailure {

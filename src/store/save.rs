@@ -15,8 +15,8 @@ const INSERT_RUN: &str = "
         left_rev, left_commit, left_path, right_rev, right_commit, right_path,
         file, tool_version, duration_ms,
         services, identical, different, missing_left, missing_right, errors, differences,
-        baseline
-    ) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19)";
+        rules, baseline
+    ) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20)";
 
 const INSERT_SERVICE: &str = "
     INSERT INTO services (run_id, service, ordinal, status, left_blob, right_blob, error, error_kind)
@@ -25,8 +25,9 @@ const INSERT_SERVICE: &str = "
 const INSERT_DIFFERENCE: &str = "
     INSERT INTO differences (
         run_id, service, ordinal, path, display_path, kind,
-        left_value, left_type, left_line, right_value, right_type, right_line, key_types
-    ) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)";
+        left_value, left_type, left_line, right_value, right_type, right_line, key_types,
+        ignored_by
+    ) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)";
 
 impl Store {
     /// Saves `report` as a new run and returns its id. The run is written
@@ -73,6 +74,10 @@ fn save(conn: &mut Connection, report: &Report, meta: &RunMeta) -> rusqlite::Res
             int(summary.errors),
             int(summary.differences),
             report
+                .rules
+                .as_ref()
+                .map(|rules| serde_json::to_string(rules).expect("rules always serialize")),
+            report
                 .baseline
                 .as_ref()
                 .map(|b| serde_json::to_string(b).expect("baseline marks serialize")),
@@ -94,7 +99,11 @@ fn save(conn: &mut Connection, report: &Report, meta: &RunMeta) -> rusqlite::Res
                 service.outcome.error().map(|e| &e.message),
                 service.outcome.error().map(|e| e.kind.name()),
             ])?;
-            let differences = service.outcome.differences().unwrap_or_default();
+            // Every difference, the ignored ones (last) too.
+            let differences = match &service.outcome {
+                crate::report::Outcome::Different(all) => all.as_slice(),
+                _ => &[],
+            };
             for (ordinal, difference) in differences.iter().enumerate() {
                 let (left_value, left_type, left_line) = side_columns(difference.left.as_ref());
                 let (right_value, right_type, right_line) = side_columns(difference.right.as_ref());
@@ -112,6 +121,7 @@ fn save(conn: &mut Connection, report: &Report, meta: &RunMeta) -> rusqlite::Res
                     right_type,
                     right_line,
                     difference.path.key_types_json(),
+                    difference.ignored_by,
                 ])?;
             }
             hooks.pause();

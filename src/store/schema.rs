@@ -137,7 +137,14 @@ pub const MIGRATIONS: &[&str] = &[
         PRIMARY KEY (left_blob, right_blob, options)
     ) WITHOUT ROWID;
     "#,
-    // 5: what a baseline of accepted differences said of a run (JSON:
+    // 5: the rules a run was compared under (normalised JSON, NULL for
+    // none), and for each difference a rule ignored, the rule's position
+    // in them (NULL for a reported difference).
+    r#"
+    ALTER TABLE runs ADD COLUMN rules TEXT;
+    ALTER TABLE differences ADD COLUMN ignored_by INTEGER;
+    "#,
+    // 6: what a baseline of accepted differences said of a run (JSON:
     // the file, per service the accepted differences with their reasons,
     // the stale entries); NULL for a run compared without one.
     r#"
@@ -250,7 +257,7 @@ mod tests {
         let mut conn = Connection::open_in_memory().unwrap();
         migrate(&mut conn).unwrap();
         conn.execute_batch(
-            "INSERT INTO runs VALUES (NULL, 't', 'r', 'a', 'c', 'p', 'b', 'c', 'q', 'f', 'v', 1, 0, 0, 0, 0, 0, 0, 0, NULL)",
+            "INSERT INTO runs VALUES (NULL, 't', 'r', 'a', 'c', 'p', 'b', 'c', 'q', 'f', 'v', 1, 0, 0, 0, 0, 0, 0, 0, NULL, NULL)",
         )
         .unwrap();
         assert_eq!(migrate(&mut conn).unwrap(), Migrated::Current);
@@ -308,7 +315,7 @@ mod tests {
         let mut conn = Connection::open_in_memory().unwrap();
         migrate(&mut conn).unwrap();
         conn.execute_batch(
-            "INSERT INTO runs VALUES (1, 't', 'r', 'a', 'c', 'p', 'b', 'c', 'q', 'f', 'v', 1, 0, 0, 0, 0, 0, 0, 0, NULL)",
+            "INSERT INTO runs VALUES (1, 't', 'r', 'a', 'c', 'p', 'b', 'c', 'q', 'f', 'v', 1, 0, 0, 0, 0, 0, 0, 0, NULL, NULL)",
         )
         .unwrap();
         let bad_status =

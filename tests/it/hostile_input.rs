@@ -338,6 +338,8 @@ fn a_database_from_before_error_kinds_reads_and_upgrades() {
         "ALTER TABLE runs DROP COLUMN baseline;
          ALTER TABLE services DROP COLUMN error_kind;
          ALTER TABLE differences DROP COLUMN key_types;
+         ALTER TABLE runs DROP COLUMN rules;
+         ALTER TABLE differences DROP COLUMN ignored_by;
          PRAGMA user_version = 1;",
     )
     .unwrap();

@@ -87,6 +87,7 @@ fn report(rev: &str, services: Vec<ServiceReport>) -> Report {
         file: "configuration.yml".to_owned(),
         services,
         baseline: None,
+        rules: None,
     }
 }
 

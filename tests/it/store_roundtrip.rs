@@ -327,6 +327,7 @@ fn every_status_report() -> Report {
             commit: "2".repeat(40),
             path: "implementation_2".to_owned(),
         },
+        rules: None,
         file: "configuration.yml".to_owned(),
         services: vec![
             service("a-identical", blob('a'), blob('a'), Outcome::Identical),
