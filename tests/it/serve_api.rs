@@ -383,3 +383,41 @@ fn health_metrics_and_the_openapi_document_are_served() {
     assert_eq!(openapi["openapi"], "3.1.0");
     assert!(openapi["paths"]["/api/comparisons"]["post"].is_object());
 }
+
+/// The request body takes the comparison rules as the JSON document's
+/// `rules` writes them, and the answer is what `compare` gives with the
+/// same rules on the command line; a bad selector is a 400 naming it.
+#[test]
+fn a_comparison_takes_the_rules_compare_takes() {
+    let repo = sample_repo();
+    let path = repo_path(&repo);
+    let server = Server::start(&["--allow-repo", &path]);
+    let answer = server.post(
+        "/api/comparisons",
+        &json!({"left": "implementation_1", "right": "implementation_2",
+                "rules": {"ignore": [{"paths": ["spec.replicas"]}]}}),
+    );
+    assert_eq!(answer.status, 201, "{}", answer.text());
+    let api = answer.json();
+    let cli = repo.compare_json(&[
+        "--no-save",
+        "--no-config",
+        "--repo",
+        &path,
+        "--ignore",
+        "spec.replicas",
+        "implementation_1",
+        "implementation_2",
+    ]);
+    assert_eq!(api["summary"], cli["summary"]);
+    assert_eq!(api["services"], cli["services"]);
+    assert_eq!(api["summary"]["ignored"], 1);
+
+    let bad = server.post(
+        "/api/comparisons",
+        &json!({"left": "implementation_1", "right": "implementation_2",
+                "rules": {"ignore": [{"paths": ["spec..replicas"]}]}}),
+    );
+    assert_eq!(bad.status, 400, "{}", bad.text());
+    assert!(bad.error(400).contains("spec..replicas"), "{}", bad.text());
+}
