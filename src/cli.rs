@@ -354,7 +354,7 @@ pub struct CompareArgs {
 
     /// A baseline file of accepted differences (see `confdiff accept`):
     /// differences it lists are marked accepted, and --exit-code ignores
-    /// them.
+    /// them [default: the config file's `baseline`, if it names one].
     #[arg(long, value_name = "FILE")]
     pub baseline: Option<PathBuf>,
 
@@ -408,6 +408,10 @@ pub struct FilesArgs {
           default_value_t = DEFAULT_MAX_FILE_SIZE, hide_default_value = true)]
     pub max_file_size: u64,
 
+    /// What to ignore, how to match lists, which services.
+    #[command(flatten)]
+    pub rules: RulesArgs,
+
     /// The database the run is saved in (and results are cached in).
     #[command(flatten)]
     pub db: DbArgs,
@@ -416,7 +420,8 @@ pub struct FilesArgs {
     #[arg(long)]
     pub no_save: bool,
 
-    /// A baseline file of accepted differences (see `confdiff accept`).
+    /// A baseline file of accepted differences (see `confdiff accept`)
+    /// [default: the config file's `baseline`, if it names one].
     #[arg(long, value_name = "FILE")]
     pub baseline: Option<PathBuf>,
 
@@ -453,13 +458,19 @@ impl FilesArgs {
                 });
             }
         };
+        // The config file of the work tree confdiff runs in, as git
+        // runs an external diff at the top of its work tree.
+        let configured = self.rules.configured(|| {
+            let repo = gix::discover(".").ok()?;
+            repo.workdir().map(std::path::Path::to_path_buf)
+        })?;
         Ok(FilesRequest {
-            baseline: self.baseline.clone(),
+            baseline: self.baseline.clone().or(configured.baseline),
             spec,
             options: CompareOptions {
                 file: file_name(&self.file)?,
                 max_file_size: self.max_file_size,
-                rules: crate::rules::Rules::default(),
+                rules: configured.rules,
             },
         })
     }
@@ -779,11 +790,29 @@ pub struct RulesArgs {
     pub no_config: bool,
 }
 
+/// What the rule options and the config file they find say.
+pub struct Configured {
+    /// The rules: the config file's, then the command line's.
+    pub rules: crate::rules::Rules,
+    /// The baseline file the config file names, if any.
+    pub baseline: Option<PathBuf>,
+}
+
 impl RulesArgs {
     /// The rules: the config file's, then those of the command line
     /// (`--list-keys` replaces the file's `list_keys`).
     pub fn rules(&self, source: &RepoArgs) -> Result<crate::rules::Rules, ArgumentError> {
-        use crate::rules::{AUTO_LIST_KEYS, CONFIG_FILE_NAME, IgnoreSpec, ListSpec, RuleSpec};
+        Ok(self.configured(|| work_tree_root(source))?.rules)
+    }
+
+    /// The rules and the config file's baseline. The config file is
+    /// `--config`, else `.confdiff.toml` in the current directory, else
+    /// the one at the root `work_tree` finds (called only when needed).
+    pub fn configured(
+        &self,
+        work_tree: impl FnOnce() -> Option<PathBuf>,
+    ) -> Result<Configured, ArgumentError> {
+        use crate::rules::{AUTO_LIST_KEYS, CONFIG_FILE_NAME, IgnoreSpec, ListSpec};
         let config = if self.no_config {
             None
         } else if let Some(file) = &self.config {
@@ -793,15 +822,18 @@ impl RulesArgs {
             if here.is_file() {
                 Some(here)
             } else {
-                work_tree_root(source)
+                work_tree()
                     .map(|root| root.join(CONFIG_FILE_NAME))
                     .filter(|path| path.is_file())
             }
         };
-        let mut spec = match &config {
+        let crate::rules::Config {
+            rules: mut spec,
+            baseline,
+        } = match &config {
             Some(path) => crate::rules::load_config(path, &path.display().to_string())
                 .map_err(crate::rules::RulesError::from)?,
-            None => RuleSpec::default(),
+            None => crate::rules::Config::default(),
         };
         // Checked here so that a bad selector is named by its option.
         let options = [
@@ -852,7 +884,10 @@ impl RulesArgs {
         spec.services.extend(self.service.iter().cloned());
         spec.recursive |= self.recursive;
         spec.show_ignored |= self.show_ignored;
-        Ok(crate::rules::Rules::new(spec)?)
+        Ok(Configured {
+            rules: crate::rules::Rules::new(spec)?,
+            baseline,
+        })
     }
 }
 
@@ -931,8 +966,13 @@ impl CompareArgs {
     /// The request the engine runs.
     pub fn request(&self) -> Result<CompareRequest, ArgumentError> {
         let file = file_name(&self.file)?;
+        let configured = self.rules.configured(|| work_tree_root(&self.source))?;
         Ok(CompareRequest {
-            baseline: self.baseline.clone(),
+            baseline: self
+                .baseline
+                .clone()
+                .or(configured.baseline)
+                .map(crate::engine::BaselineSource::File),
             repository: self.source.source()?,
             left: utf8("LEFT", &self.left)?,
             right: utf8("RIGHT", &self.right)?,
@@ -940,7 +980,7 @@ impl CompareArgs {
             options: CompareOptions {
                 file,
                 max_file_size: self.max_file_size,
-                rules: self.rules.rules(&self.source)?,
+                rules: configured.rules,
             },
         })
     }

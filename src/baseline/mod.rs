@@ -95,6 +95,17 @@ pub enum BaselineError {
         /// The file.
         path: PathBuf,
     },
+    /// A request names a baseline file that is not committed at its
+    /// revision.
+    #[error(
+        "baseline file '{path}' is not in the repository at {rev}: commit one that `confdiff accept` wrote"
+    )]
+    NotCommitted {
+        /// The revision it was looked for at.
+        rev: String,
+        /// The path in the repository.
+        path: String,
+    },
     /// The file could not be read or written.
     #[error("cannot {action} baseline file '{path}': {message}")]
     Io {
@@ -287,11 +298,16 @@ impl Baseline {
                 });
             }
         };
+        Baseline::parse(&text, path)
+    }
+
+    /// The baseline document `text`, read from `path` (named in errors).
+    pub fn parse(text: &str, path: &Path) -> Result<Baseline, BaselineError> {
         let invalid = |message: String| BaselineError::Invalid {
             path: path.into(),
             message,
         };
-        let file: File = serde_json::from_str(&text).map_err(|e| invalid(e.to_string()))?;
+        let file: File = serde_json::from_str(text).map_err(|e| invalid(e.to_string()))?;
         if file.version != VERSION {
             return Err(invalid(format!(
                 "version {} is not {VERSION}, the version this confdiff reads",

@@ -19,6 +19,7 @@ pub fn run(args: &BlameArgs) -> anyhow::Result<ExitStatus> {
         jobs: NonZeroUsize::new(1),
         store: None,
         observer: Arc::new(Stderr::default()),
+        ..EngineConfig::default()
     })?;
     let report = engine.blame(&request)?;
     to_stdout(|out| printers::print_blame(&report, args.format.into(), out))

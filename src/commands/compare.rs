@@ -57,6 +57,7 @@ pub(super) fn engine(
         jobs,
         store,
         observer: Arc::new(Stderr::default()),
+        ..EngineConfig::default()
     })?)
 }
 

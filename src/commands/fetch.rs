@@ -19,6 +19,7 @@ pub fn run(args: &FetchArgs) -> anyhow::Result<ExitStatus> {
         jobs: std::num::NonZeroUsize::new(1),
         store: None,
         observer: Arc::new(Stderr::default()),
+        ..EngineConfig::default()
     })?;
     if args.list {
         let (root, mirrors) = engine.mirrors(args.cache_dir.clone())?;

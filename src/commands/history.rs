@@ -25,6 +25,7 @@ pub fn run(args: &HistoryArgs) -> anyhow::Result<ExitStatus> {
         jobs: args.jobs,
         store,
         observer: Arc::new(Stderr::default()),
+        ..EngineConfig::default()
     })?;
     let saved = engine.run_history(&request)?;
     let history = &saved.report;

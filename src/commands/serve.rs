@@ -41,6 +41,9 @@ pub fn run(args: &ServeArgs) -> anyhow::Result<ExitStatus> {
         jobs: args.jobs,
         store: Some(open_for_saving(&args.db)?),
         observer: Arc::new(Stderr::default()),
+        // Every request lists the same folders and asks for the same
+        // pairs: keep them in memory, in front of the database.
+        remember_recent: true,
     })?;
     // The request log goes to stderr, one line per request.
     let _ = tracing_subscriber::fmt()

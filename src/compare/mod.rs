@@ -14,7 +14,8 @@ use crate::diff::{WalkRules, WalkWarning, diff_with_rules};
 use crate::document::{self, Node};
 use crate::report::{Outcome, Report, ServiceReport, SideReport};
 use crate::repository::{
-    EntryKind, Repository, RepositoryError, ResolvedSide, ServiceEntry, Services, service_name,
+    EntryKind, Repository, RepositoryError, ResolvedSide, ServiceEntry, Services, SubtreeMemo,
+    service_name,
 };
 use crate::rules::Rules;
 use crate::side::SideSpec;
@@ -150,21 +151,24 @@ pub(crate) struct Plan {
 }
 
 impl Plan {
-    /// Resolves both sides in `repo` and lists their services; two sides
-    /// without a single service are an error, never a silent pass.
+    /// Resolves both sides in `repo` and lists their services (`memo`
+    /// holds the config entry of service folders listed before, for
+    /// `options.file`); two sides without a single service are an error,
+    /// never a silent pass.
     pub fn new(
         repo: &Repository,
         left: &SideSpec,
         right: &SideSpec,
         options: &CompareOptions,
+        memo: &mut SubtreeMemo,
     ) -> Result<Plan, RepositoryError> {
         let left = repo.resolve(left)?;
         let right = repo.resolve(right)?;
-        let list = |side: &ResolvedSide| {
+        let mut list = |side: &ResolvedSide| {
             if options.rules.spec().recursive {
                 repo.services_recursive(side, &options.file)
             } else {
-                repo.services(side, &options.file)
+                repo.services_with(side, &options.file, memo)
             }
         };
         let mut left_services = list(&left)?;
@@ -172,18 +176,7 @@ impl Plan {
         if left_services.is_empty() && right_services.is_empty() {
             return Err(repo.nothing_to_compare(&left, &right, &options.file));
         }
-        let rules = &options.rules;
-        if !rules.spec().services.is_empty() {
-            let found = left_services.len().max(right_services.len());
-            left_services.retain(|name, _| rules.selects(&service_name(name.as_ref())));
-            right_services.retain(|name, _| rules.selects(&service_name(name.as_ref())));
-            if left_services.is_empty() && right_services.is_empty() {
-                return Err(RepositoryError::NoServiceSelected {
-                    globs: rules.spec().services.join(", "),
-                    found,
-                });
-            }
-        }
+        select_services(&mut left_services, &mut right_services, &options.rules)?;
         Ok(Plan {
             left,
             right,
@@ -196,16 +189,7 @@ impl Plan {
     /// services that rules limited to some services name, whose results
     /// depend on the name.
     pub fn reusable_keys(&self, options: &CompareOptions) -> Vec<PairKey> {
-        if !options.rules.has_service_rules() {
-            return reusable_keys(&self.left_services, &self.right_services);
-        }
-        let rules = &options.rules;
-        let named = |services: &Services| {
-            let mut services = services.clone();
-            services.retain(|name, _| !rules.names_service(&service_name(name.as_ref())));
-            services
-        };
-        reusable_keys(&named(&self.left_services), &named(&self.right_services))
+        cacheable_keys(&self.left_services, &self.right_services, &options.rules)
     }
 
     /// Compares every service on `pool`, answering from `known` where it
@@ -237,11 +221,52 @@ impl Plan {
                 .map(ServiceResult::to_report)
                 .collect(),
             baseline: None,
-            rules: (options.rules.spec() != &crate::rules::RuleSpec::default())
-                .then(|| options.rules.spec().clone()),
+            rules: options.rules.reported(),
         };
         (report, compared)
     }
+}
+
+/// Keeps the services `rules` select (`--service`); selecting none of
+/// the services there are is an error naming the globs, never a silent
+/// pass.
+pub(crate) fn select_services(
+    left: &mut Services,
+    right: &mut Services,
+    rules: &crate::rules::Rules,
+) -> Result<(), RepositoryError> {
+    if rules.spec().services.is_empty() {
+        return Ok(());
+    }
+    let found = left.len().max(right.len());
+    left.retain(|name, _| rules.selects(&service_name(name.as_ref())));
+    right.retain(|name, _| rules.selects(&service_name(name.as_ref())));
+    if left.is_empty() && right.is_empty() {
+        return Err(RepositoryError::NoServiceSelected {
+            globs: rules.spec().services.join(", "),
+            found,
+        });
+    }
+    Ok(())
+}
+
+/// The pairs whose results could come from a cache: not those of
+/// services that rules limited to some services name, whose results
+/// depend on the name.
+pub(crate) fn cacheable_keys(
+    left: &Services,
+    right: &Services,
+    rules: &crate::rules::Rules,
+) -> Vec<PairKey> {
+    if !rules.has_service_rules() {
+        return reusable_keys(left, right);
+    }
+    let named = |services: &Services| {
+        let mut services = services.clone();
+        services.retain(|name, _| !rules.names_service(&service_name(name.as_ref())));
+        services
+    };
+    reusable_keys(&named(left), &named(right))
 }
 
 /// The blob pairs of two listings whose results could be reused: both

@@ -29,7 +29,8 @@ use crate::store::{GcStats, HistorySummary, RunMeta, RunSummary, SavedKind, Stor
 
 pub use observer::{Notice, Observer, Silent};
 pub use request::{
-    BlameRequest, CompareRequest, FilesRequest, HistoryRequest, RemoteAccess, RepositorySource,
+    BaselineSource, BlameRequest, CompareRequest, FilesRequest, HistoryRequest, RemoteAccess,
+    RepositorySource,
 };
 
 /// The stack of each worker thread. The loader caps nesting at
@@ -46,6 +47,10 @@ pub struct EngineConfig {
     pub store: Option<Store>,
     /// Who hears about warnings, waits and progress.
     pub observer: Arc<dyn Observer>,
+    /// Keep the results of recent pairs in memory too, in front of the
+    /// database's cache: for an engine that answers many requests (a
+    /// server), not for one that compares once.
+    pub remember_recent: bool,
 }
 
 impl Default for EngineConfig {
@@ -54,8 +59,45 @@ impl Default for EngineConfig {
             jobs: None,
             store: None,
             observer: Arc::new(Silent),
+            remember_recent: false,
         }
     }
+}
+
+/// Pair results kept in memory at most; past it the memory is emptied and
+/// refilled from the database's cache. About 10,000 differences' worth
+/// for typical services, and enough for several whole platforms.
+const RECENT_OUTCOMES: usize = 8192;
+
+/// Service folders whose config entry an engine remembers at most.
+const REMEMBERED_FOLDERS: usize = 200_000;
+
+/// The config entry of service folders listed before, for one file name.
+#[derive(Default)]
+struct Listings {
+    file: String,
+    memo: crate::repository::SubtreeMemo,
+}
+
+impl Listings {
+    /// The memo for `file`: a new one for another file, or when it has
+    /// grown past [`REMEMBERED_FOLDERS`].
+    fn for_file(&mut self, file: &str) -> &mut crate::repository::SubtreeMemo {
+        if self.file != file || self.memo.len() > REMEMBERED_FOLDERS {
+            self.file = file.to_owned();
+            self.memo.clear();
+        }
+        &mut self.memo
+    }
+}
+
+/// Recent pair results, by the options' cache key and the pair.
+type RecentOutcomes = std::collections::HashMap<(String, PairKey), Arc<Outcome>>;
+
+/// A lock that a panic elsewhere did not make unusable: what these locks
+/// guard are memos, whole after every insert.
+fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
+    mutex.lock().unwrap_or_else(PoisonError::into_inner)
 }
 
 /// Why the engine could not do what was asked. Each variant's message
@@ -135,6 +177,13 @@ pub struct Engine {
     pool: rayon::ThreadPool,
     store: Option<Mutex<Store>>,
     observer: Arc<dyn Observer>,
+    /// Service folders listed before: a server lists the same folders at
+    /// every request.
+    listings: Mutex<Listings>,
+    /// Local repositories opened before, by the path given.
+    repositories: Mutex<std::collections::HashMap<PathBuf, Arc<Repository>>>,
+    /// Recent pair results, when [`EngineConfig::remember_recent`].
+    recent: Option<Mutex<RecentOutcomes>>,
 }
 
 impl Engine {
@@ -163,6 +212,9 @@ impl Engine {
             pool,
             store: config.store.map(Mutex::new),
             observer: config.observer,
+            listings: Mutex::default(),
+            repositories: Mutex::default(),
+            recent: config.remember_recent.then(Mutex::default),
         })
     }
 
@@ -175,13 +227,13 @@ impl Engine {
     /// URL through its cached mirror, cloned or fetched first as its
     /// [`RemoteAccess`] says. Reports name a mirror by its URL without
     /// credentials, never by its place in the cache.
-    pub fn open(&self, source: &RepositorySource) -> Result<Repository, EngineError> {
+    pub fn open(&self, source: &RepositorySource) -> Result<Arc<Repository>, EngineError> {
         let (given, access) = match source {
-            RepositorySource::Discover => return Ok(Repository::open(None)?),
+            RepositorySource::Discover => return Ok(Arc::new(Repository::open(None)?)),
             RepositorySource::Given { location, access } => (location, access),
         };
         match RepoLocation::parse(given)? {
-            RepoLocation::Local(path) => Ok(Repository::open(Some(&path))?),
+            RepoLocation::Local(path) => self.open_local(&path),
             RepoLocation::Remote(url) => {
                 let mirror = self.sync(&url, access)?;
                 if let MirrorState::Stale { reason, fetched_at } = &mirror.state {
@@ -191,9 +243,25 @@ impl Engine {
                         fetched_at: *fetched_at,
                     });
                 }
-                Ok(Repository::open_at(&mirror.path, mirror.url)?)
+                Ok(Arc::new(Repository::open_at(&mirror.path, mirror.url)?))
             }
         }
+    }
+
+    /// The local repository at `path`, opened once and kept: references
+    /// and packs are read again from disk as they change, so a kept one
+    /// sees new commits. A path that is gone, or no longer a folder, is
+    /// opened again and fails as a first open would.
+    fn open_local(&self, path: &Path) -> Result<Arc<Repository>, EngineError> {
+        let still_there = std::fs::metadata(path).is_ok_and(|meta| meta.is_dir());
+        let mut open = lock(&self.repositories);
+        if let Some(repo) = open.get(path).filter(|_| still_there) {
+            return Ok(Arc::clone(repo));
+        }
+        open.remove(path);
+        let repo = Arc::new(Repository::open(Some(path))?);
+        open.insert(path.to_path_buf(), Arc::clone(&repo));
+        Ok(repo)
     }
 
     /// Clones or updates the mirror of `location` (a URL, or a local path
@@ -257,7 +325,11 @@ impl Engine {
         right: &SideSpec,
         options: &CompareOptions,
     ) -> Result<(Report, (usize, usize)), EngineError> {
-        let plan = compare::Plan::new(repo, left, right, options)?;
+        let plan = {
+            let mut listings = lock(&self.listings);
+            let memo = listings.for_file(&options.file);
+            compare::Plan::new(repo, left, right, options, memo)?
+        };
         let known = self.cached(&plan.reusable_keys(options), options);
         let (report, compared) = plan.compare(&self.pool, repo, options, &known);
         self.remember(&compared.computed, options);
@@ -284,8 +356,17 @@ impl Engine {
         let right = SideSpec::parse(&request.right, &request.rev)?;
         let started_at = SystemTime::now();
         let clock = Instant::now();
-        let baseline = load_baseline(request.baseline.as_deref())?;
+        let on_disk = match &request.baseline {
+            Some(BaselineSource::File(path)) => load_baseline(Some(path))?,
+            _ => None,
+        };
         let repo = self.open(&request.repository)?;
+        let baseline = match &request.baseline {
+            Some(BaselineSource::Committed { rev, path }) => {
+                Some(committed_baseline(&repo, rev, path)?)
+            }
+            _ => on_disk,
+        };
         let (report, counts) = self.compare_counted(&repo, &left, &right, &request.options)?;
         Ok(self.finish(report, baseline, counts, started_at, clock))
     }
@@ -329,7 +410,7 @@ impl Engine {
         let options = &request.options;
         let baseline = load_baseline(request.baseline.as_deref())?;
         let plan = crate::files::FilesPlan::new(&request.spec, options)?;
-        let known = self.cached(&plan.reusable_keys(), options);
+        let known = self.cached(&plan.reusable_keys(options), options);
         let (report, compared) = plan.compare(&self.pool, options, &known);
         self.remember(&compared.computed, options);
         self.warn(&compared.warnings);
@@ -446,18 +527,62 @@ impl Engine {
     /// The cached results of `keys`, when the engine has a database. A
     /// cache that cannot be read costs only the recomputation.
     fn cached(&self, keys: &[PairKey], options: &CompareOptions) -> Known {
-        let Some(store) = self.store_guard() else {
-            return Known::new();
-        };
         if keys.is_empty() {
             return Known::new();
         }
-        match store.cached_outcomes(&options.cache_key(), keys) {
-            Ok(found) => found
-                .into_iter()
-                .map(|(key, outcome)| (key, std::sync::Arc::new(outcome)))
-                .collect(),
-            Err(_) => Known::new(),
+        let digest = options.cache_key();
+        let mut known = Known::new();
+        let mut missing = keys.to_vec();
+        if let Some(recent) = &self.recent {
+            let recent = lock(recent);
+            missing.retain(|key| match recent.get(&(digest.clone(), *key)) {
+                Some(outcome) => {
+                    known.insert(*key, Arc::clone(outcome));
+                    false
+                }
+                None => true,
+            });
+        }
+        if missing.is_empty() {
+            return known;
+        }
+        let Some(store) = self.store_guard() else {
+            return known;
+        };
+        let found = match store.cached_outcomes(&digest, &missing) {
+            Ok(found) => found,
+            Err(_) => return known,
+        };
+        drop(store);
+        let found: Vec<(PairKey, Arc<Outcome>)> = found
+            .into_iter()
+            .map(|(key, outcome)| (key, Arc::new(outcome)))
+            .collect();
+        self.keep_recent(&digest, &found);
+        known.extend(found);
+        known
+    }
+
+    /// Keeps `results` in memory, when the engine keeps recent results.
+    fn keep_recent(&self, digest: &str, results: &[(PairKey, Arc<Outcome>)]) {
+        let Some(recent) = &self.recent else { return };
+        let mut recent = lock(recent);
+        if recent.len() + results.len() > RECENT_OUTCOMES {
+            recent.clear();
+        }
+        for (key, outcome) in results.iter().take(RECENT_OUTCOMES) {
+            recent.insert((digest.to_owned(), *key), Arc::clone(outcome));
+        }
+    }
+
+    /// Leaves copying the database's log into the database to the
+    /// returned [`crate::store::Checkpointer`], for a caller to run on
+    /// another thread, so that no save pays for it; `None` without a
+    /// database. What a server does.
+    pub fn defer_checkpoints(&self) -> Result<Option<crate::store::Checkpointer>, EngineError> {
+        match self.store_guard() {
+            Some(mut store) => Ok(Some(store.defer_checkpoints()?)),
+            None => Ok(None),
         }
     }
 
@@ -467,6 +592,9 @@ impl Engine {
     fn remember(&self, computed: &[(PairKey, std::sync::Arc<Outcome>)], options: &CompareOptions) {
         if computed.is_empty() {
             return;
+        }
+        if self.recent.is_some() {
+            self.keep_recent(&options.cache_key(), computed);
         }
         if let Some(mut store) = self.store_guard() {
             let entries: Vec<(PairKey, Outcome)> = computed
@@ -509,6 +637,34 @@ fn load_baseline(
     let Some(path) = path else { return Ok(None) };
     let baseline = crate::baseline::Baseline::load(path, false)?;
     Ok(Some((baseline, path.display().to_string())))
+}
+
+/// The baseline committed at `path` in `repo` at `rev`, named
+/// `REV:PATH`. A baseline is a reviewed list, never as large as the
+/// config files it describes; one over the default file size limit is
+/// refused before it is read.
+fn committed_baseline(
+    repo: &Repository,
+    rev: &str,
+    path: &str,
+) -> Result<(crate::baseline::Baseline, String), EngineError> {
+    use crate::baseline::{Baseline, BaselineError};
+    let name = format!("{rev}:{path}");
+    let bytes = repo
+        .read_committed(rev, path, crate::compare::DEFAULT_MAX_FILE_SIZE)?
+        .ok_or_else(|| BaselineError::NotCommitted {
+            rev: rev.to_owned(),
+            path: path.to_owned(),
+        })?;
+    let text = String::from_utf8(bytes).map_err(|e| BaselineError::Invalid {
+        path: PathBuf::from(&name),
+        message: format!(
+            "not UTF-8 (invalid byte at offset {})",
+            e.utf8_error().valid_up_to()
+        ),
+    })?;
+    let baseline = Baseline::parse(&text, Path::new(&name))?;
+    Ok((baseline, name))
 }
 
 #[cfg(test)]

@@ -60,8 +60,23 @@ pub struct CompareRequest {
     pub rev: String,
     /// What to compare in each service folder, and the limits.
     pub options: CompareOptions,
-    /// A baseline file of accepted differences to mark the result with.
-    pub baseline: Option<PathBuf>,
+    /// A baseline of accepted differences to mark the result with.
+    pub baseline: Option<BaselineSource>,
+}
+
+/// Where a comparison's baseline is read.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum BaselineSource {
+    /// A file on disk, as the command line names one.
+    File(PathBuf),
+    /// A file committed in the compared repository, read at `rev`: what a
+    /// server reads, which opens no file a client names.
+    Committed {
+        /// The revision it is read at.
+        rev: String,
+        /// Its path in the repository.
+        path: String,
+    },
 }
 
 impl CompareRequest {

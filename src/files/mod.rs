@@ -74,6 +74,12 @@ pub enum FilesError {
         /// The config file name.
         file: String,
     },
+    /// `--recursive`, which only `compare` lists by.
+    #[error("files does not take --recursive: give the directories that hold the service folders")]
+    Recursive,
+    /// `--service` globs that match no service of either side.
+    #[error(transparent)]
+    NoServiceSelected(#[from] crate::repository::RepositoryError),
 }
 
 /// The files behind the blob ids of a comparison.
@@ -178,6 +184,9 @@ pub(crate) struct FilesPlan {
 impl FilesPlan {
     /// Lists both sides; nothing is loaded yet.
     pub fn new(spec: &FilesSpec, options: &CompareOptions) -> Result<FilesPlan, FilesError> {
+        if options.rules.spec().recursive {
+            return Err(FilesError::Recursive);
+        }
         let kind = |path: &Option<PathBuf>| -> Result<Option<bool>, FilesError> {
             let Some(path) = path else { return Ok(None) };
             match fs::metadata(path) {
@@ -239,6 +248,8 @@ impl FilesPlan {
                 (one(&spec.left, &mut blobs)?, one(&spec.right, &mut blobs)?)
             }
         };
+        let (mut left_services, mut right_services) = (left_services, right_services);
+        compare::select_services(&mut left_services, &mut right_services, &options.rules)?;
         let side = |path: &Option<PathBuf>| SideReport {
             rev: String::new(),
             commit: String::new(),
@@ -257,8 +268,8 @@ impl FilesPlan {
     }
 
     /// The pairs whose results could come from a cache.
-    pub fn reusable_keys(&self) -> Vec<PairKey> {
-        compare::reusable_keys(&self.left_services, &self.right_services)
+    pub fn reusable_keys(&self, options: &CompareOptions) -> Vec<PairKey> {
+        compare::cacheable_keys(&self.left_services, &self.right_services, &options.rules)
     }
 
     /// Compares every service on `pool`, answering from `known` where it
@@ -289,7 +300,7 @@ impl FilesPlan {
                 .map(compare::ServiceResult::to_report)
                 .collect(),
             baseline: None,
-            rules: None,
+            rules: options.rules.reported(),
         };
         (report, compared)
     }

@@ -346,6 +346,57 @@ impl Repository {
     }
 }
 
+impl Repository {
+    /// The bytes of the regular file at `path` in the tree of `rev`, or
+    /// `None` when there is none (nothing there, a folder, a link, a
+    /// submodule). Files over `limit` bytes are an error before they are
+    /// read.
+    pub fn read_committed(
+        &self,
+        rev: &str,
+        path: &str,
+        limit: u64,
+    ) -> Result<Option<Vec<u8>>, RepositoryError> {
+        let repo = self.local();
+        let commit_id = self.commit_id(rev)?;
+        let read_error = |what, id, e: gix::Error| RepositoryError::Read {
+            what,
+            id,
+            message: describe(&e),
+        };
+        let root = repo
+            .find_commit(commit_id)
+            .map_err(|e| RepositoryError::NotACommit {
+                rev: rev.to_owned(),
+                message: describe(&e),
+            })?
+            .tree()
+            .map_err(|e| read_error("tree of commit", commit_id, e))?;
+        let entry = match root.lookup_entry_by_path(path) {
+            Ok(Some(entry)) if entry.mode().is_blob() => entry,
+            _ => return Ok(None),
+        };
+        let id = entry.object_id();
+        let header = repo
+            .find_header(id)
+            .map_err(|e| read_error("file", id, e))?;
+        if header.size() > limit {
+            return Err(RepositoryError::Read {
+                what: "file",
+                id,
+                message: format!(
+                    "{path} is {} bytes, over the limit of {limit}",
+                    header.size()
+                ),
+            });
+        }
+        let mut blob = repo
+            .find_blob(id)
+            .map_err(|e| read_error("file", id, e))?;
+        Ok(Some(blob.take_data()))
+    }
+}
+
 /// gix errors print only their top line, and the whole chain repeats
 /// itself; the deepest cause ("the ref partially named 'x' could not be
 /// found", "Permission denied") is what a user needs next to the path or

@@ -82,7 +82,19 @@ impl Repository {
     /// Lists the services of `side`: every immediate sub-directory of its
     /// tree that has an entry named `file`.
     pub fn services(&self, side: &ResolvedSide, file: &str) -> Result<Services, RepositoryError> {
-        self.services_of_tree(&self.local(), side.tree, file, &mut SubtreeMemo::new())
+        self.services_with(side, file, &mut SubtreeMemo::new())
+    }
+
+    /// [`Repository::services`], with the config entries of the service
+    /// folders `memo` already holds (for `file`) taken from it: a folder's
+    /// tree id names its content, so an entry holds in any repository.
+    pub fn services_with(
+        &self,
+        side: &ResolvedSide,
+        file: &str,
+        memo: &mut SubtreeMemo,
+    ) -> Result<Services, RepositoryError> {
+        self.services_of_tree(&self.local(), side.tree, file, memo)
     }
 
     /// Lists the services of the folder `tree`. `memo` remembers each

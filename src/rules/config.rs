@@ -1,6 +1,7 @@
 //! `.confdiff.toml`: rules kept in the repository.
 //!
 //! ```toml
+//! baseline = "ci/baseline.json"  # accepted differences; relative to this file
 //! list_keys = "auto"           # or ["name", "id"]
 //! [[ignore]]
 //! path = "metadata.annotations.**"     # a selector, or a list of them
@@ -14,7 +15,7 @@
 //!
 //! Every problem is one line naming the file, the line and the key.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
 use toml::Spanned;
@@ -54,6 +55,7 @@ pub enum ConfigError {
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct ConfigFile {
+    baseline: Option<Spanned<String>>,
     list_keys: Option<Spanned<ListKeys>>,
     #[serde(default)]
     ignore: Vec<IgnoreEntry>,
@@ -95,18 +97,35 @@ struct ListEntry {
     order: Option<Spanned<String>>,
 }
 
-/// Reads the rules of config file `path` (named in errors as `shown`).
-/// The spec's `config` is `shown`.
-pub fn load_config(path: &Path, shown: &str) -> Result<RuleSpec, ConfigError> {
+/// What a config file says: its rules, and the baseline file it names.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Config {
+    /// The rules; their `config` is the file's name.
+    pub rules: RuleSpec,
+    /// `baseline = "..."`: the baseline file, as written (relative paths
+    /// are relative to the config file's folder, see [`load_config`]).
+    pub baseline: Option<PathBuf>,
+}
+
+/// Reads config file `path` (named in errors as `shown`). The rules'
+/// `config` is `shown`; a relative `baseline` is made relative to the
+/// folder `path` is in, so a config file means the same file whichever
+/// directory confdiff runs in.
+pub fn load_config(path: &Path, shown: &str) -> Result<Config, ConfigError> {
     let text = std::fs::read_to_string(path).map_err(|e| ConfigError::Read {
         file: shown.to_owned(),
         message: e.to_string(),
     })?;
-    parse_config(&text, shown)
+    let mut config = parse_config(&text, shown)?;
+    if let Some(baseline) = config.baseline.as_mut().filter(|b| b.is_relative()) {
+        let folder = path.parent().unwrap_or(Path::new(""));
+        *baseline = folder.join(&*baseline);
+    }
+    Ok(config)
 }
 
-/// The rules of config text `text`, read from `file`.
-pub fn parse_config(text: &str, file: &str) -> Result<RuleSpec, ConfigError> {
+/// What config text `text`, read from `file`, says.
+pub fn parse_config(text: &str, file: &str) -> Result<Config, ConfigError> {
     let line_of = |offset: usize| text[..offset.min(text.len())].matches('\n').count() + 1;
     let at = |span: std::ops::Range<usize>, key: &str, message: String| ConfigError::Entry {
         file: file.to_owned(),
@@ -123,6 +142,17 @@ pub fn parse_config(text: &str, file: &str) -> Result<RuleSpec, ConfigError> {
     let mut spec = RuleSpec {
         config: Some(file.to_owned()),
         ..RuleSpec::default()
+    };
+    let baseline = match config.baseline {
+        Some(given) if given.get_ref().is_empty() || given.get_ref().contains('\0') => {
+            return Err(at(
+                given.span(),
+                "baseline",
+                "give the path of a baseline file, such as \".confdiff-baseline.json\"".to_owned(),
+            ));
+        }
+        Some(given) => Some(PathBuf::from(given.into_inner())),
+        None => None,
     };
     if let Some(keys) = config.list_keys {
         let span = keys.span();
@@ -251,12 +281,34 @@ pub fn parse_config(text: &str, file: &str) -> Result<RuleSpec, ConfigError> {
         };
         spec.lists.push(ListSpec { path, key, order });
     }
-    Ok(spec)
+    Ok(Config {
+        rules: spec,
+        baseline,
+    })
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_baseline_is_relative_to_the_config_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("ci").join(".confdiff.toml");
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(&path, "baseline = \"accepted.json\"\n").unwrap();
+        let config = load_config(&path, "ci/.confdiff.toml").unwrap();
+        assert_eq!(config.baseline, Some(dir.path().join("ci/accepted.json")));
+        assert_eq!(config.rules.config.as_deref(), Some("ci/.confdiff.toml"));
+        std::fs::write(&path, "baseline = \"/abs/b.json\"\n").unwrap();
+        let config = load_config(&path, "c").unwrap();
+        assert_eq!(config.baseline, Some(PathBuf::from("/abs/b.json")));
+        assert_eq!(
+            error("\nbaseline = \"\"\n"),
+            "conf.toml line 2, key baseline: give the path of a baseline file, such as \".confdiff-baseline.json\""
+        );
+        assert!(error("baseline = 3\n").starts_with("conf.toml line 1"));
+    }
 
     fn error(text: &str) -> String {
         parse_config(text, "conf.toml").unwrap_err().to_string()
@@ -268,7 +320,8 @@ mod tests {
             "list_keys = \"auto\"\n[[ignore]]\npath = \"metadata.annotations.**\"\nservices = [\"billing-*\"]\nkinds = [\"changed\", \"added\"]\nreason = \"set by the deploy tool\"\n[[list]]\npath = \"**.containers\"\nkey = \"name\"\n[[list]]\npath = \"ports\"\norder = \"ignore\"\n",
             "conf.toml",
         )
-        .unwrap();
+        .unwrap()
+        .rules;
         assert_eq!(spec.config.as_deref(), Some("conf.toml"));
         assert_eq!(spec.list_keys, ["name", "id", "key"]);
         assert_eq!(spec.ignore[0].paths, ["metadata.annotations.**"]);

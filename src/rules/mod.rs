@@ -15,7 +15,7 @@ use crate::diff::{
     IgnoreMatcher, Kind, ListMatch, ListMatcher, PathSyntaxError, Pattern, WalkRules,
 };
 
-pub use config::{CONFIG_FILE_NAME, ConfigError, load_config};
+pub use config::{CONFIG_FILE_NAME, Config, ConfigError, load_config};
 pub use glob::glob_match;
 
 /// The rules as given, and as the JSON document and the store write
@@ -266,6 +266,12 @@ impl Rules {
             globs.is_empty() || globs.iter().any(|glob| glob_match(glob, service))
         });
         walk
+    }
+
+    /// The rules as a report shows them: `None` without rules, so a
+    /// rule-free report is the one of before rules existed.
+    pub fn reported(&self) -> Option<RuleSpec> {
+        (self.spec != RuleSpec::default()).then(|| self.spec.clone())
     }
 
     /// Whether `service` is compared at all (`--service`).

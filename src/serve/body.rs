@@ -8,7 +8,9 @@ use super::allow::Allowed;
 use super::error::ApiError;
 use crate::blame::BlameOptions;
 use crate::compare::{CompareOptions, DEFAULT_MAX_FILE_SIZE};
-use crate::engine::{BlameRequest, CompareRequest, HistoryRequest, RemoteAccess, RepositorySource};
+use crate::engine::{
+    BaselineSource, BlameRequest, CompareRequest, HistoryRequest, RemoteAccess, RepositorySource,
+};
 use crate::remote::Network;
 use crate::repository::CommitRange;
 
@@ -38,6 +40,9 @@ pub struct ComparisonBody {
     /// (`ignore`, `lists`, `list_keys`, `services`, `show_ignored`).
     #[serde(default)]
     pub rules: crate::rules::Rules,
+    /// A baseline file committed in the repository (`.confdiff-baseline.json`),
+    /// read at `rev`.
+    pub baseline: Option<String>,
 }
 
 impl ComparisonBody {
@@ -47,6 +52,21 @@ impl ComparisonBody {
         repository: &Allowed,
         cache_dir: Option<&std::path::Path>,
     ) -> Result<CompareRequest, ApiError> {
+        // A server reads no file on its own disk that a client names: a
+        // baseline is one committed in the repository.
+        let baseline = match self.baseline {
+            Some(path) if path.is_empty() || path.contains('\0') || path.starts_with('/') => {
+                return Err(ApiError::BadRequest(format!(
+                    "field `baseline` ('{}') must be the path of a file in the repository, such as .confdiff-baseline.json",
+                    path.escape_debug()
+                )));
+            }
+            Some(path) => Some(BaselineSource::Committed {
+                rev: self.rev.clone(),
+                path,
+            }),
+            None => None,
+        };
         Ok(CompareRequest {
             repository: source(repository, self.fetch, cache_dir),
             left: self.left,
@@ -57,9 +77,7 @@ impl ComparisonBody {
                 max_file_size: positive("max_file_size", self.max_file_size)?,
                 rules: self.rules,
             },
-            // A server reads no file a client names: a baseline for the
-            // server would be one committed in the repository.
-            baseline: None,
+            baseline,
         })
     }
 }

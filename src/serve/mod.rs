@@ -143,6 +143,7 @@ async fn serve(
         cache_dir: config.cache_dir,
     };
     let app = routes::router(state.clone());
+    let checkpoints = Checkpoints::start(&state.engine)?;
     ready(address);
     axum::serve(listener, app)
         .with_graceful_shutdown(shutdown_signal())
@@ -152,9 +153,53 @@ async fn serve(
     if !state.jobs.drain(config.shutdown_grace).await {
         tracing::warn!("comparisons still running after the grace period were stopped");
     }
+    checkpoints.stop();
     Ok(())
 }
 
+/// How often the database's log is copied into the database while
+/// serving.
+const CHECKPOINT_EVERY: Duration = Duration::from_millis(500);
+
+/// The thread that copies the database's log into the database, so that
+/// a request's save only appends its own pages to the log and never
+/// waits for that copy. Without a database there is none.
+struct Checkpoints(Option<(std::sync::mpsc::Sender<()>, std::thread::JoinHandle<()>)>);
+
+impl Checkpoints {
+    /// Starts the thread.
+    fn start(engine: &Engine) -> Result<Checkpoints, ServeError> {
+        let checkpointer = engine
+            .defer_checkpoints()
+            .map_err(|e| ServeError::Io(std::io::Error::other(e.to_string())))?;
+        let Some(checkpointer) = checkpointer else {
+            return Ok(Checkpoints(None));
+        };
+        let (stop, stopped) = std::sync::mpsc::channel::<()>();
+        let thread = std::thread::Builder::new()
+            .name("confdiff-checkpoint".to_owned())
+            .spawn(move || {
+                while let Err(std::sync::mpsc::RecvTimeoutError::Timeout) =
+                    stopped.recv_timeout(CHECKPOINT_EVERY)
+                {
+                    if let Err(error) = checkpointer.checkpoint() {
+                        tracing::warn!("{error}");
+                    }
+                }
+                // A last one, so the log is small for whoever opens next.
+                let _ = checkpointer.checkpoint();
+            })?;
+        Ok(Checkpoints(Some((stop, thread))))
+    }
+
+    /// Stops the thread after its last checkpoint.
+    fn stop(self) {
+        if let Some((stop, thread)) = self.0 {
+            drop(stop);
+            let _ = thread.join();
+        }
+    }
+}
 /// SIGTERM or SIGINT.
 async fn shutdown_signal() {
     let interrupt = async {

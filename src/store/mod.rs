@@ -118,6 +118,35 @@ pub struct Store {
     version: i64,
 }
 
+/// WAL pages past which the connection that commits copies the log into
+/// the database itself (SQLite's own default is 1,000). A long-running
+/// writer hands that work to a [`Checkpointer`] on another thread; this
+/// is only the bound the log grows to when that one falls behind.
+const DEFERRED_CHECKPOINT_PAGES: i64 = 16_000;
+
+/// Copies the write-ahead log into the database on a connection of its
+/// own, so that a server's saves do not: a save then only appends its
+/// pages to the log. A checkpoint never blocks a save, and a save never
+/// waits for one.
+pub struct Checkpointer {
+    conn: Connection,
+    path: PathBuf,
+}
+
+impl Checkpointer {
+    /// Flushes the log to the disk and copies what no reader still needs
+    /// from it into the database (`PRAGMA wal_checkpoint(PASSIVE)`): pages
+    /// that readers still see stay in the log for the next call.
+    pub fn checkpoint(&self) -> Result<(), StoreError> {
+        self.conn
+            .query_row("PRAGMA wal_checkpoint(PASSIVE)", [], |_| Ok(()))
+            .map_err(|error| StoreError::Read {
+                path: self.path.clone(),
+                error,
+            })
+    }
+}
+
 /// How a database is opened.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Mode {
@@ -157,6 +186,35 @@ impl Store {
     /// The database file, as it was given.
     pub fn path(&self) -> &Path {
         &self.path
+    }
+
+    /// Leaves copying the log into the database, and flushing it to the
+    /// disk, to the [`Checkpointer`] this returns (to be called on another
+    /// thread every so often), instead of doing both in each save: what a
+    /// server does, so that a save costs only its own pages. A saved run
+    /// is still whole and seen by every reader from its commit on, and
+    /// still survives the process being killed; only a crash of the whole
+    /// machine before the next checkpoint can lose it (never half of it).
+    pub fn defer_checkpoints(&mut self) -> Result<Checkpointer, StoreError> {
+        let failed = |error| StoreError::Open {
+            path: self.path.clone(),
+            reason: open_reason(&self.path, &error),
+        };
+        self.conn
+            .pragma_update(None, "wal_autocheckpoint", DEFERRED_CHECKPOINT_PAGES)
+            .map_err(failed)?;
+        // In WAL mode, NORMAL syncs the log at checkpoints, not at each
+        // commit; the checkpointer's connection keeps FULL.
+        self.conn
+            .pragma_update(None, "synchronous", "NORMAL")
+            .map_err(failed)?;
+        let flags = OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+        let conn = Connection::open_with_flags(&self.path, flags).map_err(failed)?;
+        conn.busy_timeout(BUSY_TIMEOUT).map_err(failed)?;
+        Ok(Checkpointer {
+            conn,
+            path: self.path.clone(),
+        })
     }
 
     fn open_with(path: &Path, mode: Mode) -> Result<Store, StoreError> {

@@ -85,8 +85,8 @@ fn save(conn: &mut Connection, report: &Report, meta: &RunMeta) -> rusqlite::Res
     )?;
     let run_id = tx.last_insert_rowid();
     {
-        let mut insert_service = tx.prepare(INSERT_SERVICE)?;
-        let mut insert_difference = tx.prepare(INSERT_DIFFERENCE)?;
+        let mut insert_service = tx.prepare_cached(INSERT_SERVICE)?;
+        let mut insert_difference = tx.prepare_cached(INSERT_DIFFERENCE)?;
         hooks.entered(run_id);
         for (ordinal, service) in report.services.iter().enumerate() {
             insert_service.execute(params![

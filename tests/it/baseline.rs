@@ -225,3 +225,93 @@ fn a_bad_baseline_file_exits_2_naming_the_file_and_the_entry() {
         assert!(err.contains(message), "{message}: {err}");
     }
 }
+
+#[test]
+fn the_config_file_names_the_baseline_relative_to_itself_and_the_option_wins() {
+    let (mut repo, dir) = platform();
+    repo.compare_json_into(&db(&dir), &["implementation_1", "implementation_2"]);
+    let committed = repo.path().join("ci").join("accepted.json");
+    std::fs::create_dir_all(committed.parent().unwrap()).unwrap();
+    let said = captured(
+        repo.confdiff()
+            .args(["accept", "--db"])
+            .arg(db(&dir))
+            .arg("--baseline")
+            .arg(&committed)
+            .args(["--reason", "known"]),
+    );
+    assert_eq!(said.status.code(), Some(0), "{said:?}");
+    repo.write("ci/.confdiff.toml", "baseline = \"accepted.json\"\n");
+    repo.commit("baseline");
+    let compare = |extra: &[&str], code: i32| {
+        json_output(
+            repo.confdiff()
+                .args(["compare", "--no-save", "--format", "json", "--exit-code"])
+                .args(["--config", "ci/.confdiff.toml"])
+                .args(extra)
+                .args(["implementation_1", "implementation_2"]),
+            code,
+        )
+    };
+    let marked = compare(&[], 0);
+    assert_eq!(marked["summary"]["accepted"], 2, "{marked}");
+    assert!(
+        marked["baseline"]
+            .as_str()
+            .unwrap()
+            .ends_with("ci/accepted.json"),
+        "{marked}"
+    );
+    // `--baseline` replaces the file's; an empty baseline accepts nothing.
+    std::fs::write(baseline_file(&dir), r#"{"version": 1, "entries": []}"#).unwrap();
+    let other = baseline_file(&dir);
+    let replaced = compare(&["--baseline", other.to_str().unwrap()], 1);
+    assert_eq!(replaced["summary"]["accepted"], 0, "{replaced}");
+    // A config file naming a baseline that is not there is exit 2 naming it.
+    repo.write("ci/.confdiff.toml", "baseline = \"gone.json\"\n");
+    let (code, out, err) = run(repo.confdiff().args([
+        "compare",
+        "--no-save",
+        "--config",
+        "ci/.confdiff.toml",
+        "implementation_1",
+        "implementation_2",
+    ]));
+    assert_eq!(code, 2, "{err}");
+    assert!(out.is_empty());
+    assert!(err.contains("ci/gone.json"), "{err}");
+    assert_eq!(err.trim_end().lines().count(), 1, "{err}");
+}
+
+#[test]
+fn the_work_tree_config_file_baseline_applies_to_files_too_and_no_config_drops_it() {
+    let (repo, dir) = platform();
+    repo.compare_json_into(&db(&dir), &["implementation_1", "implementation_2"]);
+    let said = captured(
+        repo.confdiff()
+            .args(["accept", "--db"])
+            .arg(db(&dir))
+            .args(["--baseline", ".confdiff-baseline.json"]),
+    );
+    assert_eq!(said.status.code(), Some(0), "{said:?}");
+    repo.write(".confdiff.toml", "baseline = \".confdiff-baseline.json\"\n");
+    let files = json_output(
+        repo.confdiff()
+            .args(["files", "--no-save", "--format", "json", "--exit-code"])
+            .args(["implementation_1", "implementation_2"]),
+        0,
+    );
+    assert_eq!(files["summary"]["accepted"], 2, "{files}");
+    let unconfigured = json_output(
+        repo.confdiff()
+            .args(["files", "--no-save", "--format", "json", "--exit-code"])
+            .args(["--no-config", "implementation_1", "implementation_2"]),
+        1,
+    );
+    // Without a baseline the document has none of its fields.
+    assert!(unconfigured.get("baseline").is_none(), "{unconfigured}");
+    assert!(
+        unconfigured["summary"].get("accepted").is_none(),
+        "{unconfigured}"
+    );
+}

@@ -9,7 +9,7 @@ use confdiff::{
     RepositoryError, RepositorySource, Status, Store,
 };
 
-use crate::harness::sample_repo;
+use crate::harness::{TestRepo, sample_repo};
 
 /// Keeps every notice, to check none reach the terminal on their own.
 #[derive(Default)]
@@ -41,6 +41,7 @@ fn one_engine_serves_concurrent_requests_and_saves_each_run() {
         jobs: NonZeroUsize::new(2),
         store: Some(Store::open(&db).unwrap()),
         observer: observer.clone(),
+        remember_recent: true,
     })
     .unwrap();
     let request = request(repo.path(), "implementation_1", "implementation_2");
@@ -100,4 +101,58 @@ fn requests_fail_with_typed_errors_naming_what_is_wrong() {
         .report;
     assert!(report.run_id.is_none(), "no database, nothing saved");
     assert!(report.services.iter().all(|s| s.outcome.status() == Status::Identical || s.outcome.status() == Status::Error));
+}
+
+#[test]
+fn an_engine_that_keeps_what_it_read_still_sees_new_commits_and_a_repository_replaced() {
+    let mut repo = TestRepo::new();
+    repo.write("a/billing/configuration.yml", "replicas: 3\n")
+        .write("b/billing/configuration.yml", "replicas: 5\n");
+    repo.commit("start");
+    let dir = tempfile::tempdir().unwrap();
+    let engine = Engine::new(EngineConfig {
+        store: Some(Store::open(&dir.path().join("runs.db")).unwrap()),
+        remember_recent: true,
+        ..EngineConfig::default()
+    })
+    .unwrap();
+    let path = repo.path().to_path_buf();
+    let compare = |engine: &Engine| engine.run_comparison(&request(&path, "a", "b"));
+    let first = compare(&engine).unwrap();
+    assert_eq!(first.pairs_compared, 1);
+    let again = compare(&engine).unwrap();
+    assert_eq!((again.pairs_compared, again.pairs_reused), (0, 1));
+    assert_eq!(again.report.services, first.report.services);
+
+    // A new commit, and a new service: the repository kept open sees both.
+    repo.write("b/billing/configuration.yml", "replicas: 7\n")
+        .write("a/orders/configuration.yml", "queue: q\n");
+    let head = repo.commit("more");
+    let newer = compare(&engine).unwrap();
+    assert_eq!(newer.report.left.commit, head);
+    assert_eq!(newer.report.services.len(), 2);
+    let billing = &newer.report.services[0];
+    assert_eq!(
+        billing.outcome.differences().unwrap()[0]
+            .right
+            .as_ref()
+            .unwrap()
+            .json
+            .get(),
+        "7"
+    );
+
+    // The folder removed: a first open's error. Made again with other
+    // content: that content.
+    std::fs::remove_dir_all(repo.path()).unwrap();
+    let error = compare(&engine).unwrap_err();
+    assert!(error.to_string().contains("does not exist"), "{error}");
+    std::fs::create_dir_all(repo.path()).unwrap();
+    repo.git(&["init", "--quiet", "--initial-branch=main"]);
+    repo.write("a/web/configuration.yml", "port: 80\n")
+        .write("b/web/configuration.yml", "port: 81\n");
+    repo.commit("another repository at the same path");
+    let replaced = compare(&engine).unwrap();
+    assert_eq!(replaced.report.services.len(), 1);
+    assert_eq!(replaced.report.services[0].service, "web");
 }

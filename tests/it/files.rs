@@ -247,3 +247,71 @@ fn a_symlink_and_an_oversized_file_are_service_errors_as_in_a_tree() {
     assert_eq!(services[1]["service"], "link");
     assert_eq!(services[1]["error_kind"], "not_a_file");
 }
+
+#[test]
+fn files_take_the_rules_compare_takes() {
+    let dir = tempfile::tempdir().unwrap();
+    let write = |path: &str, text: &str| {
+        let path = dir.path().join(path);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, text).unwrap();
+    };
+    write(
+        "a/billing/configuration.yml",
+        "replicas: 3\nlabels: {team: x}\n",
+    );
+    write(
+        "b/billing/configuration.yml",
+        "replicas: 5\nlabels: {team: y}\n",
+    );
+    write("a/web/configuration.yml", "port: 80\n");
+    write("b/web/configuration.yml", "port: 81\n");
+    let report = files_json(
+        dir.path(),
+        &[
+            "--no-config",
+            "--ignore",
+            "labels.**",
+            "--service",
+            "bill*",
+            "a",
+            "b",
+        ],
+    );
+    assert_eq!(report["services"].as_array().unwrap().len(), 1, "{report}");
+    assert_eq!(report["services"][0]["service"], "billing");
+    let differences = report["services"][0]["differences"].as_array().unwrap();
+    assert_eq!(differences.len(), 1, "{report}");
+    assert_eq!(differences[0]["path"], serde_json::json!(["replicas"]));
+    assert_eq!(report["rules"]["ignore"][0]["paths"][0], "labels.**");
+    assert_eq!(report["rules"]["services"][0], "bill*");
+    // The same rules in a config file in the directory files runs in.
+    write(
+        ".confdiff.toml",
+        "[[ignore]]\npath = \"labels.**\"\nreason = \"set by the deploy tool\"\n",
+    );
+    let configured = files_json(
+        dir.path(),
+        &["a/billing/configuration.yml", "b/billing/configuration.yml"],
+    );
+    assert_eq!(configured["summary"]["differences"], 1, "{configured}");
+    assert_eq!(configured["rules"]["config"], ".confdiff.toml");
+    for (args, message) in [
+        (
+            &["--recursive", "a", "b"][..],
+            "files does not take --recursive",
+        ),
+        (
+            &["--service", "nothing*", "a", "b"][..],
+            "no service matches --service nothing*",
+        ),
+    ] {
+        let (code, out, err) = run(confdiff()
+            .current_dir(dir.path())
+            .args(["files", "--no-save"])
+            .args(args));
+        assert_eq!(code, 2, "{err}");
+        assert!(out.is_empty());
+        assert!(err.contains(message), "{err}");
+    }
+}

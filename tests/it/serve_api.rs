@@ -421,3 +421,77 @@ fn a_comparison_takes_the_rules_compare_takes() {
     assert_eq!(bad.status, 400, "{}", bad.text());
     assert!(bad.error(400).contains("spec..replicas"), "{}", bad.text());
 }
+
+#[test]
+fn a_comparison_reads_a_baseline_committed_in_the_repository() {
+    let mut repo = sample_repo();
+    let path = repo_path(&repo);
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("cli.db");
+    repo.compare_json_into(&db, &["implementation_1", "implementation_2"]);
+    let accepted = captured(repo.confdiff().args(["accept", "--db"]).arg(&db).args([
+        "--service",
+        "api-*",
+        "--reason",
+        "migrating",
+    ]));
+    assert_eq!(accepted.status.code(), Some(0), "{}", stderr(&accepted));
+    let server = Server::start(&["--allow-repo", &path]);
+    let body = json!({"left": "implementation_1", "right": "implementation_2",
+                      "baseline": ".confdiff-baseline.json"});
+    // Written in the work tree but not committed: nothing to read at HEAD.
+    let uncommitted = server.post("/api/comparisons", &body);
+    assert_eq!(uncommitted.status, 422, "{}", uncommitted.text());
+    assert!(
+        uncommitted
+            .error(422)
+            .contains("baseline file '.confdiff-baseline.json' is not in the repository at HEAD"),
+        "{}",
+        uncommitted.text()
+    );
+    repo.commit("accept the api services");
+    let answer = server.post("/api/comparisons", &body);
+    assert_eq!(answer.status, 201, "{}", answer.text());
+    let api = answer.json();
+    let cli = repo.compare_json(&[
+        "--no-save",
+        "--no-config",
+        "--baseline",
+        ".confdiff-baseline.json",
+        "implementation_1",
+        "implementation_2",
+    ]);
+    assert!(api["summary"]["accepted"].as_u64().unwrap() > 0, "{api}");
+    assert_eq!(api["summary"], cli["summary"]);
+    assert_eq!(api["services"], cli["services"]);
+    assert_eq!(api["baseline"], "HEAD:.confdiff-baseline.json");
+    let id = api["run_id"].as_i64().unwrap();
+    let show = cli_stdout(&["show", &id.to_string(), "--format", "json"], &server.db);
+    assert_eq!(answer.text(), String::from_utf8(show).unwrap());
+
+    let absolute = server.post(
+        "/api/comparisons",
+        &json!({"left": "implementation_1", "right": "implementation_2",
+                "baseline": "/etc/passwd"}),
+    );
+    assert_eq!(absolute.status, 400, "{}", absolute.text());
+    assert!(absolute.error(400).contains("field `baseline`"));
+    std::fs::write(
+        repo.path().join("bad.json"),
+        "{\"version\": 7, \"entries\": []}",
+    )
+    .unwrap();
+    repo.commit("a bad baseline");
+    let bad = server.post(
+        "/api/comparisons",
+        &json!({"left": "implementation_1", "right": "implementation_2",
+                "baseline": "bad.json"}),
+    );
+    assert_eq!(bad.status, 422, "{}", bad.text());
+    assert!(
+        bad.error(422)
+            .contains("baseline file 'HEAD:bad.json' is not valid: version 7"),
+        "{}",
+        bad.text()
+    );
+}

@@ -86,6 +86,7 @@ pub async fn compare(
             fetch: true,
             max_file_size: crate::compare::DEFAULT_MAX_FILE_SIZE,
             rules: crate::rules::Rules::default(),
+            baseline: None,
         };
         let allowed = state.allow.check(body.repository.as_deref())?.clone();
         let request = body.request(&allowed, state.cache_dir.as_deref())?;
