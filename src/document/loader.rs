@@ -11,6 +11,7 @@ use std::ops::Range;
 use saphyr_parser::{Event, Marker, Parser, ScanError, Span};
 
 use super::builder::{Builder, Origin, Step};
+use super::fast;
 use super::value::{Node, Value};
 
 /// Deepest nesting of sequences and mappings a document may have, block
@@ -189,9 +190,33 @@ pub fn load(bytes: &[u8]) -> Result<Node, LoadError> {
 
 /// Loads every document of a YAML stream, in order (none for an empty
 /// file or one with only comments).
+///
+/// Files in the common subset of YAML take the fast path (see
+/// [`super::fast`]); any other file, and any file the fast path's events
+/// do not load (a duplicate key, say), is loaded again by the full parser,
+/// so every error is the parser's own, at its position.
 pub fn load_documents(bytes: &[u8]) -> Result<Vec<Node>, LoadError> {
     let text = decode(bytes)?;
-    let mut parser = Parser::new_from_str(text);
+    if let Some(events) = fast::events(text)
+        && let Ok(documents) = build(events.into_iter().map(Ok))
+    {
+        return Ok(documents);
+    }
+    build(Parser::new_from_str(text))
+}
+
+/// [`load_documents`] without the fast path, for the tests that hold the
+/// fast path to the parser.
+#[cfg(test)]
+pub(super) fn load_documents_with_parser(bytes: &[u8]) -> Result<Vec<Node>, LoadError> {
+    build(Parser::new_from_str(decode(bytes)?))
+}
+
+/// Drives the builder over a stream of events, replaying anchored events
+/// for aliases.
+fn build<'input>(
+    mut events: impl Iterator<Item = Result<(Event<'input>, Span), ScanError>>,
+) -> Result<Vec<Node>, LoadError> {
     let mut tape = Tape::default();
     let mut builder = Builder::default();
     loop {
@@ -199,7 +224,7 @@ pub fn load_documents(bytes: &[u8]) -> Result<Vec<Node>, LoadError> {
             Some((event, span, alias_top)) => {
                 builder.handle(event, span, Origin::Replayed { alias_top })?
             }
-            None => match parser.next_event() {
+            None => match events.next() {
                 None => break,
                 Some(next) => {
                     let (event, span) = next?;

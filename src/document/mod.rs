@@ -8,6 +8,7 @@
 //! YAML loader does not give.
 
 mod builder;
+mod fast;
 mod loader;
 mod merge;
 mod scalar;

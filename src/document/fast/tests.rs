@@ -1,0 +1,526 @@
+//! Differential tests: wherever the fast path gives events, they must be
+//! the parser's events, with the parser's lines, and load to the same tree.
+
+use std::path::Path;
+
+use proptest::prelude::*;
+use saphyr_parser::{Event, Parser, Span};
+
+use super::events;
+use crate::document::loader::{load_documents, load_documents_with_parser};
+use crate::document::value::{Node, Value};
+
+/// Events with the line of each node event (0 for the others: the
+/// builder reads the position of nodes only).
+type Lined<'a> = Vec<(Event<'a>, usize)>;
+
+/// The line the builder reads from an event, or 0.
+fn node_line(event: &Event<'_>, span: Span) -> usize {
+    match event {
+        Event::Scalar(..)
+        | Event::Alias(_)
+        | Event::SequenceStart(..)
+        | Event::MappingStart(..) => span.start.line(),
+        _ => 0,
+    }
+}
+
+/// The parser's events, or `None` when it refuses the text.
+fn parser_events(text: &str) -> Option<Lined<'_>> {
+    Parser::new_from_str(text)
+        .map(|next| next.map(|(event, span)| (node_line(&event, span), event)))
+        .map(|next| next.map(|(line, event)| (event, line)))
+        .collect::<Result<_, _>>()
+        .ok()
+}
+
+/// The fast path's events.
+fn fast_events(text: &str) -> Option<Lined<'_>> {
+    Some(
+        events(text)?
+            .into_iter()
+            .map(|(event, span)| {
+                let line = node_line(&event, span);
+                (event, line)
+            })
+            .collect(),
+    )
+}
+
+/// Whether two trees are the same: values, order, and lines everywhere.
+fn same_tree(a: &Node, b: &Node) -> bool {
+    a.line == b.line && same_value(&a.value, &b.value)
+}
+
+/// [`same_tree`] for values.
+fn same_value(a: &Value, b: &Value) -> bool {
+    match (a, b) {
+        (Value::Sequence(x), Value::Sequence(y)) => {
+            x.len() == y.len() && x.iter().zip(y).all(|(p, q)| same_tree(p, q))
+        }
+        (Value::Mapping(x), Value::Mapping(y)) => {
+            x.len() == y.len()
+                && x.iter()
+                    .zip(y.iter())
+                    .all(|((k, v), (l, w))| same_tree(k, l) && same_tree(v, w))
+        }
+        (Value::Tagged(x), Value::Tagged(y)) => x.tag == y.tag && same_value(&x.value, &y.value),
+        (Value::Float(x), Value::Float(y)) => x.to_bits() == y.to_bits(),
+        _ => a == b,
+    }
+}
+
+/// Checks the law on one text; returns whether the fast path took it.
+fn check(text: &str) -> bool {
+    let fast = fast_events(text);
+    if let Some(fast) = &fast {
+        let parsed = parser_events(text);
+        assert_eq!(
+            Some(fast),
+            parsed.as_ref(),
+            "fast path events differ from the parser's for {text:?}"
+        );
+    }
+    let loaded = load_documents(text.as_bytes());
+    let full = load_documents_with_parser(text.as_bytes());
+    match (&loaded, &full) {
+        (Ok(a), Ok(b)) => assert!(
+            a.len() == b.len() && a.iter().zip(b).all(|(x, y)| same_tree(x, y)),
+            "trees differ for {text:?}: {a:?} vs {b:?}"
+        ),
+        (Err(a), Err(b)) => assert_eq!(a, b, "errors differ for {text:?}"),
+        _ => panic!("one path failed for {text:?}: {loaded:?} vs {full:?}"),
+    }
+    fast.is_some()
+}
+
+/// Every `.yaml` file under `dir`, recursively.
+fn yaml_files(dir: &Path, out: &mut Vec<std::path::PathBuf>) {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let path = entry.path();
+        if path.is_dir() {
+            yaml_files(&path, out);
+        } else if path
+            .extension()
+            .is_some_and(|ext| ext == "yaml" || ext == "yml")
+        {
+            out.push(path);
+        }
+    }
+}
+
+#[test]
+fn real_documents_load_alike() {
+    let mut files = Vec::new();
+    yaml_files(
+        &Path::new(env!("CARGO_MANIFEST_DIR")).join("testdata"),
+        &mut files,
+    );
+    yaml_files(
+        &Path::new(env!("CARGO_MANIFEST_DIR")).join("tests"),
+        &mut files,
+    );
+    assert!(files.len() > 100, "only {} files found", files.len());
+    let mut fast = 0;
+    for path in &files {
+        let bytes = std::fs::read(path).unwrap();
+        if let Ok(text) = std::str::from_utf8(&bytes)
+            && check(text)
+        {
+            fast += 1;
+        }
+    }
+    assert!(fast > 0, "the fast path took none of {} files", files.len());
+}
+
+#[test]
+fn a_typical_config_takes_the_fast_path() {
+    let text = "\
+# Service settings
+apiVersion: v1
+metadata:
+  name: api  # the name
+  labels: {app: api, tier: \"web\"}
+spec:
+  replicas: 3
+  ports:
+  - name: http
+    containerPort: 8080
+  - {name: metrics, containerPort: 9090}
+  args: ['--port', \"8080\", it''s]
+pool: &pool
+  min: 1
+  max: 2
+other:
+  <<: *pool
+  note: |
+    line one
+      indented
+
+    after a blank
+  folded: >-
+    one
+    two
+
+    three
+empty:
+";
+    assert!(check(text), "the fast path gave up");
+}
+
+/// Lines for generated documents: fragments that are often valid YAML
+/// together and often not, at random indentation.
+fn fragment() -> impl Strategy<Value = String> {
+    let keys = prop::sample::select(vec![
+        "a", "b", "a b", "<<", "-x", "1", "0x1F", "true", "null", "~", "'q'", "\"dq\"", "'it''s'",
+        "a:b", "a#b", "\"k\"", "?", "---", "...", "[x]", "&a k", "*a", "k ", "- k",
+    ]);
+    let values = prop::sample::select(vec![
+        "",
+        " v",
+        " 1.5",
+        " -2",
+        " null",
+        " 'it''s'",
+        " \"x y\"",
+        " \"a\\\"b\"",
+        " {a: b, c: [1, 2]}",
+        " {a: b, }",
+        " [a, [b, c], {d: e}]",
+        " []",
+        " {}",
+        " [a: b]",
+        " {\"a\":b}",
+        " {a : b}",
+        " [a,b]",
+        " *a",
+        " *b",
+        " &a v",
+        " &b",
+        " &a {x: 1}",
+        " |",
+        " |-",
+        " |+",
+        " >",
+        " >-",
+        " |2",
+        " - a",
+        " a: b",
+        " x # c",
+        " x #",
+        " x#y",
+        " a - b",
+        " 'unclosed",
+        " \"unclosed",
+        " !tag v",
+        " ? x",
+        " [a, b",
+        " {a: [b}",
+        " ,x",
+        " -",
+        " -1",
+        " x:",
+        " x :y",
+        "  # only a comment",
+    ]);
+    let line = prop_oneof![
+        4 => (0usize..7, keys.clone(), values).prop_map(|(indent, key, value)| {
+            format!("{}{key}:{value}", " ".repeat(indent))
+        }),
+        2 => (0usize..7, prop::sample::select(vec!["- ", "-", "- - ", "-  "]), keys.clone())
+            .prop_map(|(indent, dash, item)| format!("{}{dash}{item}", " ".repeat(indent))),
+        1 => (0usize..7, prop::sample::select(vec![
+            "text", "more text", "# comment", "", "   ", "  trailing  ", "x # c", "'q'",
+        ]))
+            .prop_map(|(indent, text)| format!("{}{text}", " ".repeat(indent))),
+    ];
+    line
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(4000))]
+
+    #[test]
+    fn generated_documents_load_alike(
+        lines in prop::collection::vec(fragment(), 1..12),
+        final_newline in any::<bool>(),
+    ) {
+        let mut text = lines.join("\n");
+        if final_newline {
+            text.push('\n');
+        }
+        check(&text);
+    }
+}
+
+/// The law on every blob of a `git cat-file --batch` file named by
+/// `CONFDIFF_BATCH` (a benchmark corpus too large to ship), with the share
+/// of blobs the fast path took.
+#[test]
+#[ignore = "needs CONFDIFF_BATCH, a git cat-file --batch output file"]
+fn batch_file_loads_alike() {
+    let path = std::env::var("CONFDIFF_BATCH").expect("CONFDIFF_BATCH names a batch file");
+    let input = std::fs::read(path).unwrap();
+    let mut rest = &input[..];
+    let (mut blobs, mut fast) = (0, 0);
+    while !rest.is_empty() {
+        let end = rest.iter().position(|&b| b == b'\n').unwrap();
+        let header = std::str::from_utf8(&rest[..end]).unwrap();
+        let size: usize = header.rsplit(' ').next().unwrap().parse().unwrap();
+        let body = &rest[end + 1..end + 1 + size];
+        rest = &rest[end + 1 + size + 1..];
+        blobs += 1;
+        if check(std::str::from_utf8(body).unwrap()) {
+            fast += 1;
+        } else if std::env::var_os("CONFDIFF_SHOW_SLOW").is_some() && blobs - fast <= 3 {
+            eprintln!("slow path: {header}");
+        }
+    }
+    eprintln!("{fast} of {blobs} blobs took the fast path");
+}
+
+/// A document tree for the generator of mostly valid documents.
+#[derive(Debug, Clone)]
+enum Tree {
+    /// A scalar as written after `key:` or `-`, with its leading space.
+    Scalar(String),
+    /// A block scalar: header (`|`, `>-`, …) and content lines.
+    Block(String, Vec<String>),
+    /// A block mapping.
+    Mapping(Vec<(String, Tree)>),
+    /// A block sequence.
+    Sequence(Vec<Tree>),
+}
+
+/// Scalars as written in a value position, most valid, some not.
+fn scalar_text() -> impl Strategy<Value = String> {
+    let valid = prop::sample::select(vec![
+        " v",
+        " a b",
+        " 1",
+        " -1",
+        " +1",
+        " 017",
+        " 0x1F",
+        " 0o17",
+        " 1e3",
+        " -.5",
+        " .inf",
+        " -.Inf",
+        " .nan",
+        " 1.5",
+        " 12345678901234567890123",
+        " true",
+        " False",
+        " ~",
+        " null",
+        " 'x''y'",
+        " 'q'",
+        " \"a b\"",
+        " \"\"",
+        " ''",
+        " a#b",
+        " x # comment",
+        " *a",
+        " *b",
+        " &a v",
+        " &b 1",
+        " [a, b]",
+        " {a: 1, b: [x, {c: d}]}",
+        " []",
+        " {}",
+        " a:b",
+        " http://x.y/z",
+        " -x",
+        " {a: b} # c",
+        " 'a' # c",
+        "",
+        " [a, \"b\", 'c', -1, {x: y}]",
+    ]);
+    let odd = prop::sample::select(vec![
+        " x: y",
+        " - x",
+        " [a, b]x",
+        " \"x\" y",
+        " {a: b, }",
+        " [a: b]",
+        " {a : b}",
+        " &a *b",
+        " [a,b]",
+        " {\"a\":1}",
+        " a\tb",
+        " !t v",
+        " ? x",
+        " \"a\\\"b\"",
+        " 'a\"",
+        " x:",
+    ]);
+    prop_oneof![12 => valid, 1 => odd].prop_map(str::to_owned)
+}
+
+/// Mapping keys, a few that clash (`a`, `"a"`) so duplicates happen.
+fn key_text() -> impl Strategy<Value = String> {
+    let keys = prop::sample::select(vec![
+        "a",
+        "b",
+        "c",
+        "d",
+        "e",
+        "f",
+        "g",
+        "h",
+        "<<",
+        "\"q\"",
+        "'r'",
+        "1",
+        "true",
+        "null",
+        "k y",
+        "-k",
+        "x.y/z",
+        "\"<<\"",
+        "app.kubernetes.io/name",
+        "k9",
+    ]);
+    let odd = prop::sample::select(vec![
+        "\"a\"", "? a", "[k]", "a #b", "k ", "*a", "&x k", "!t k",
+    ]);
+    prop_oneof![20 => keys, 1 => odd].prop_map(str::to_owned)
+}
+
+/// Content lines of block scalars.
+fn block_lines() -> impl Strategy<Value = Vec<String>> {
+    prop::collection::vec(
+        prop::sample::select(vec![
+            "text",
+            "more text",
+            "",
+            "  indented",
+            "# not a comment",
+            "trailing ",
+            "x: y",
+            "   ",
+            "text",
+            "words and words",
+            "text",
+        ])
+        .prop_map(str::to_owned),
+        0..5,
+    )
+}
+
+/// Document trees of a few levels.
+fn tree() -> impl Strategy<Value = Tree> {
+    let leaf = prop_oneof![
+        6 => scalar_text().prop_map(Tree::Scalar),
+        1 => (
+            prop::sample::select(vec![" |", " >", " |-", " >-", " |+", " |2", " | # c"]),
+            block_lines()
+        )
+            .prop_map(|(header, lines)| Tree::Block(header.to_owned(), lines)),
+    ];
+    leaf.prop_recursive(4, 40, 5, |inner| {
+        prop_oneof![
+            prop::collection::vec((key_text(), inner.clone()), 1..5).prop_map(Tree::Mapping),
+            prop::collection::vec(inner, 1..5).prop_map(Tree::Sequence),
+        ]
+    })
+}
+
+/// Writes `tree` as the value after a key or dash at column `indent`;
+/// `indentless` puts a sequence under a key at the key's own column.
+fn render(tree: &Tree, indent: usize, indentless: bool, anchor: &str, out: &mut String) {
+    match tree {
+        Tree::Scalar(text) => {
+            out.push_str(text);
+            out.push('\n');
+        }
+        Tree::Block(header, lines) => {
+            out.push_str(header);
+            out.push('\n');
+            for line in lines {
+                if !line.is_empty() {
+                    out.push_str(&" ".repeat(indent + 2));
+                }
+                out.push_str(line);
+                out.push('\n');
+            }
+        }
+        Tree::Mapping(entries) => {
+            out.push_str(anchor);
+            out.push('\n');
+            for (key, value) in entries {
+                out.push_str(&" ".repeat(indent + 2));
+                out.push_str(key);
+                out.push(':');
+                render(value, indent + 2, key.len() % 2 == 0, "", out);
+            }
+        }
+        Tree::Sequence(items) => {
+            out.push_str(anchor);
+            out.push('\n');
+            let col = if indentless { indent } else { indent + 2 };
+            for item in items {
+                out.push_str(&" ".repeat(col));
+                out.push('-');
+                render(item, col, false, "", out);
+            }
+        }
+    }
+}
+
+/// What [`generated_trees_load_alike`] generates: top-level entries, and
+/// whether a comment comes first.
+fn tree_documents() -> impl Strategy<Value = String> {
+    (
+        prop::collection::vec((key_text(), tree(), any::<bool>()), 1..6),
+        any::<bool>(),
+    )
+        .prop_map(|(entries, comment)| {
+            let mut text = String::new();
+            if comment {
+                text.push_str("# a comment\n");
+            }
+            for (i, (key, value, anchored)) in entries.iter().enumerate() {
+                text.push_str(key);
+                text.push(':');
+                let anchor = match (anchored, i % 2) {
+                    (false, _) => "",
+                    (true, 0) => " &a",
+                    (true, _) => " &b",
+                };
+                render(value, 0, i % 3 == 0, anchor, &mut text);
+            }
+            text
+        })
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(3000))]
+
+    #[test]
+    fn generated_trees_load_alike(text in tree_documents()) {
+        check(&text);
+    }
+}
+
+/// The generated trees must exercise the fast path, not only its refusals.
+#[test]
+fn generated_trees_often_take_the_fast_path() {
+    use proptest::strategy::ValueTree;
+    let mut runner = proptest::test_runner::TestRunner::deterministic();
+    let strategy = tree_documents();
+    let total = 500;
+    let fast = (0..total)
+        .filter(|_| check(&strategy.new_tree(&mut runner).unwrap().current()))
+        .count();
+    // Many generated documents are invalid (duplicate keys, bad merges,
+    // aliases before their anchors) and must be refused; the rest load.
+    assert!(
+        fast * 10 > total,
+        "only {fast} of {total} took the fast path"
+    );
+}
