@@ -390,9 +390,7 @@ impl Repository {
                 ),
             });
         }
-        let mut blob = repo
-            .find_blob(id)
-            .map_err(|e| read_error("file", id, e))?;
+        let mut blob = repo.find_blob(id).map_err(|e| read_error("file", id, e))?;
         Ok(Some(blob.take_data()))
     }
 }
