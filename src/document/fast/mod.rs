@@ -32,15 +32,23 @@ pub(super) fn events(text: &str) -> Option<Vec<(Event<'_>, Span)>> {
     // Tabs, carriage returns, control characters and non-ASCII text all
     // bring rules (columns in characters, line breaks, printable sets)
     // that the fast path does not try to reproduce.
-    if !text
-        .bytes()
-        .all(|b| b == b'\n' || (0x20..0x7f).contains(&b))
-    {
+    if !is_plain_ascii(text.as_bytes()) {
         return None;
     }
     let mut scanner = Scanner::new(text);
     scanner.stream()?;
     Some(scanner.out)
+}
+
+/// Whether every byte is a printable ASCII character or a newline,
+/// checked a block at a time without early exits so it vectorizes (a
+/// byte-by-byte check was a tenth of the fast path).
+fn is_plain_ascii(bytes: &[u8]) -> bool {
+    bytes.chunks(64).all(|block| {
+        !block.iter().fold(false, |bad, &b| {
+            bad | ((b < 0x20 && b != b'\n') | (b >= 0x7f))
+        })
+    })
 }
 
 /// One line with content (not blank, not only a comment).

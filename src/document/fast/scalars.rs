@@ -15,13 +15,33 @@ const MAX_KEY_LEN: usize = 1000;
 /// Bytes that may not start a plain scalar (YAML's indicators); `-`, `?`
 /// and `:` may, when a non-space follows, but the fast path leaves `?` and
 /// `:` to the parser.
-fn is_indicator(byte: u8) -> bool {
-    b"-?:,[]{}#&*!|>'\"%@`".contains(&byte)
+pub(super) fn is_indicator(byte: u8) -> bool {
+    matches!(
+        byte,
+        b'-' | b'?'
+            | b':'
+            | b','
+            | b'['
+            | b']'
+            | b'{'
+            | b'}'
+            | b'#'
+            | b'&'
+            | b'*'
+            | b'!'
+            | b'|'
+            | b'>'
+            | b'\''
+            | b'"'
+            | b'%'
+            | b'@'
+            | b'`'
+    )
 }
 
 /// The flow indicators, which a plain key may not hold here.
 pub(super) fn is_flow_indicator(byte: u8) -> bool {
-    b",[]{}".contains(&byte)
+    matches!(byte, b',' | b'[' | b']' | b'{' | b'}')
 }
 
 impl<'a> Scanner<'a> {
