@@ -24,7 +24,7 @@ pub(super) struct Key<'a> {
     pub(super) colon: usize,
 }
 
-impl<'a> Scanner<'a> {
+impl<'a> Scanner<'a, '_> {
     /// A block node whose first line is `line`, its content at column
     /// `col` (past a `- ` for an item's compact mapping).
     pub(super) fn block_node(&mut self, line: Line, col: usize, anchor: Anchored) -> Option<()> {

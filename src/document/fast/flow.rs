@@ -12,7 +12,7 @@ use super::block::skip_spaces;
 use super::scalars::{is_flow_indicator, is_indicator};
 use super::{Line, Scanner};
 
-impl<'a> Scanner<'a> {
+impl<'a> Scanner<'a, '_> {
     /// The flow collection opening at `offset`; the offset after it closes.
     pub(super) fn flow_node(
         &mut self,

@@ -44,7 +44,7 @@ pub(super) fn is_flow_indicator(byte: u8) -> bool {
     matches!(byte, b',' | b'[' | b']' | b'{' | b'}')
 }
 
-impl<'a> Scanner<'a> {
+impl<'a> Scanner<'a, '_> {
     /// The key at `offset` when the line holds a mapping entry there:
     /// `Some(None)` when it does not (it holds a value), `None` to give up.
     pub(super) fn scan_key(&self, line: Line, offset: usize) -> Option<Option<Key<'a>>> {
