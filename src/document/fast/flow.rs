@@ -10,9 +10,9 @@ use saphyr_parser::{Event, Marker, ScalarStyle};
 
 use super::block::skip_spaces;
 use super::scalars::{is_flow_indicator, is_indicator};
-use super::{Line, Scanner};
+use super::{Line, Scanner, Sink};
 
-impl<'a> Scanner<'a, '_> {
+impl<'a, S: Sink<'a>> Scanner<'a, '_, S> {
     /// The flow collection opening at `offset`; the offset after it closes.
     pub(super) fn flow_node(
         &mut self,

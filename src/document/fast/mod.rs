@@ -44,7 +44,7 @@ impl<'a> Sink<'a> for Vec<(Event<'a>, Span)> {
 /// Reads a whole stream into `sink`, or gives up (`None`) when the text is
 /// outside the subset this module reads or the sink refused an event: the
 /// full parser must then load it (the sink's state is to be dropped).
-pub(super) fn read<'a>(text: &'a str, sink: &mut dyn Sink<'a>) -> Option<()> {
+pub(super) fn read<'a>(text: &'a str, sink: &mut impl Sink<'a>) -> Option<()> {
     // Tabs, carriage returns, control characters and non-ASCII text all
     // bring rules (columns in characters, line breaks, printable sets)
     // that the fast path does not try to reproduce.
@@ -89,7 +89,7 @@ struct Line {
 }
 
 /// The reader's state: where it is, and the events so far.
-struct Scanner<'a, 's> {
+struct Scanner<'a, 's, S> {
     /// The whole text.
     text: &'a str,
     /// Offset of the first line not yet consumed.
@@ -99,7 +99,7 @@ struct Scanner<'a, 's> {
     /// The next content line, once looked at.
     peeked: Option<Line>,
     /// Where the events go.
-    sink: &'s mut dyn Sink<'a>,
+    sink: &'s mut S,
     /// Whether the sink refused an event.
     refused: bool,
     /// Anchors defined so far, by name, with the id the parser gives them
@@ -109,9 +109,9 @@ struct Scanner<'a, 's> {
     depth: usize,
 }
 
-impl<'a, 's> Scanner<'a, 's> {
+impl<'a, 's, S: Sink<'a>> Scanner<'a, 's, S> {
     /// A reader at the start of `text`.
-    fn new(text: &'a str, sink: &'s mut dyn Sink<'a>) -> Self {
+    fn new(text: &'a str, sink: &'s mut S) -> Self {
         Scanner {
             text,
             pos: 0,
