@@ -197,10 +197,9 @@ pub fn load(bytes: &[u8]) -> Result<Node, LoadError> {
 /// so every error is the parser's own, at its position.
 pub fn load_documents(bytes: &[u8]) -> Result<Vec<Node>, LoadError> {
     let text = decode(bytes)?;
-    if let Some(events) = fast::events(text)
-        && let Ok(documents) = build(events.into_iter().map(Ok))
-    {
-        return Ok(documents);
+    let mut fast = Loading::default();
+    if fast::read(text, &mut fast).is_some() {
+        return Ok(fast.builder.into_documents());
     }
     build(Parser::new_from_str(text))
 }
@@ -212,34 +211,55 @@ pub(super) fn load_documents_with_parser(bytes: &[u8]) -> Result<Vec<Node>, Load
     build(Parser::new_from_str(decode(bytes)?))
 }
 
-/// Drives the builder over a stream of events, replaying anchored events
-/// for aliases.
+/// Loads the parser's events.
 fn build<'input>(
-    mut events: impl Iterator<Item = Result<(Event<'input>, Span), ScanError>>,
+    events: impl Iterator<Item = Result<(Event<'input>, Span), ScanError>>,
 ) -> Result<Vec<Node>, LoadError> {
-    let mut tape = Tape::default();
-    let mut builder = Builder::default();
-    loop {
-        let step = match tape.next_replayed() {
-            Some((event, span, alias_top)) => {
-                builder.handle(event, span, Origin::Replayed { alias_top })?
+    let mut loading = Loading::default();
+    for next in events {
+        let (event, span) = next?;
+        loading.feed(event, span)?;
+    }
+    Ok(loading.builder.into_documents())
+}
+
+/// The builder and its tape, fed one parsed event at a time.
+#[derive(Default)]
+struct Loading<'input> {
+    /// The event consumer.
+    builder: Builder,
+    /// Recorded events and replays in progress.
+    tape: Tape<'input>,
+}
+
+impl<'input> Loading<'input> {
+    /// Hands a parsed event to the builder, then every event an alias it
+    /// completes makes it replay, before the next parsed event.
+    fn feed(&mut self, event: Event<'input>, span: Span) -> Result<(), LoadError> {
+        let mut step = handle_parsed(&mut self.builder, &mut self.tape, event, span)?;
+        loop {
+            if let Step::Replay(events) = step {
+                self.tape.replays.push(Replay {
+                    next: events.start,
+                    events,
+                });
             }
-            None => match events.next() {
-                None => break,
-                Some(next) => {
-                    let (event, span) = next?;
-                    handle_parsed(&mut builder, &mut tape, event, span)?
-                }
-            },
-        };
-        if let Step::Replay(events) = step {
-            tape.replays.push(Replay {
-                next: events.start,
-                events,
-            });
+            let Some((event, span, alias_top)) = self.tape.next_replayed() else {
+                return Ok(());
+            };
+            step = self
+                .builder
+                .handle(event, span, Origin::Replayed { alias_top })?;
         }
     }
-    Ok(builder.into_documents())
+}
+
+impl<'input> fast::Sink<'input> for Loading<'input> {
+    /// A fast-path event that does not load is refused: the parser's path
+    /// then reports the error, at the parser's position.
+    fn event(&mut self, event: Event<'input>, span: Span) -> bool {
+        self.feed(event, span).is_ok()
+    }
 }
 
 /// Hands a parsed event to the builder, recording it on the tape first

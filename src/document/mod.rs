@@ -10,6 +10,7 @@
 mod builder;
 mod fast;
 mod loader;
+mod mapping;
 mod merge;
 mod scalar;
 mod tag;

@@ -19,6 +19,16 @@ pub(super) const MAX_RADIX_DIGITS: usize = 1024;
 /// [`MAX_RADIX_DIGITS`]): silently keeping it as a string would change its
 /// type.
 pub(super) fn resolve_plain(text: &str) -> Result<Value, String> {
+    // Every null, bool, int and float form starts with one of these bytes
+    // (or is empty), so most strings are known at their first byte.
+    if !matches!(
+        text.as_bytes().first(),
+        None | Some(
+            b'0'..=b'9' | b'-' | b'+' | b'.' | b'~' | b'n' | b'N' | b't' | b'T' | b'f' | b'F'
+        )
+    ) {
+        return Ok(Value::String(text.to_owned()));
+    }
     if is_null(text) {
         return Ok(Value::Null);
     }

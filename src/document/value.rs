@@ -6,11 +6,11 @@
 //! keys). Every node remembers the line it starts on so differences can point
 //! at it.
 
-use std::borrow::{Borrow, Cow};
+use std::borrow::Cow;
 use std::fmt;
 use std::hash::{Hash, Hasher};
 
-use indexmap::IndexMap;
+pub use super::mapping::{Key, Mapping};
 use serde::ser::{Serialize, SerializeMap, SerializeSeq, SerializeStruct, Serializer};
 
 /// A value together with the 1-based line its source starts on.
@@ -255,120 +255,6 @@ impl Hash for Value {
             }
             Value::Tagged(t) => t.hash(state),
         }
-    }
-}
-
-/// A mapping key: the key's node, hashed and compared by its value only.
-#[derive(Debug, Clone)]
-pub struct Key(pub Node);
-
-impl PartialEq for Key {
-    fn eq(&self, other: &Self) -> bool {
-        self.0.value == other.0.value
-    }
-}
-
-impl Eq for Key {}
-
-impl Hash for Key {
-    fn hash<H: Hasher>(&self, state: &mut H) {
-        self.0.value.hash(state);
-    }
-}
-
-impl Borrow<Value> for Key {
-    fn borrow(&self) -> &Value {
-        &self.0.value
-    }
-}
-
-/// A YAML mapping: entries in document order, looked up by typed key.
-///
-/// Keys are hashed with foldhash: configuration mappings are many and
-/// small, and SipHash was a tenth of the loading time. Its seed is random
-/// per process, so crafted keys cannot collide on purpose.
-#[derive(Debug, Clone, Default)]
-pub struct Mapping {
-    entries: IndexMap<Key, Node, foldhash::fast::RandomState>,
-}
-
-impl Mapping {
-    /// An empty mapping.
-    pub fn new() -> Self {
-        Self::default()
-    }
-
-    /// Adds an entry at the end. Gives the key back when it is already
-    /// present: the caller decides whether that is an error (a duplicate
-    /// key) or a merged key that loses.
-    pub fn insert(&mut self, key: Node, value: Node) -> Result<(), Node> {
-        if self.entries.contains_key(&key.value) {
-            return Err(key);
-        }
-        self.entries.insert(Key(key), value);
-        Ok(())
-    }
-
-    /// The value and key node for `key`, if present.
-    pub fn get(&self, key: &Value) -> Option<(&Node, &Node)> {
-        self.entries.get_key_value(key).map(|(k, v)| (&k.0, v))
-    }
-
-    /// Whether `key` is present.
-    pub fn contains_key(&self, key: &Value) -> bool {
-        self.entries.contains_key(key)
-    }
-
-    /// Entries as `(key node, value node)`, in document order.
-    pub fn iter(&self) -> impl Iterator<Item = (&Node, &Node)> {
-        self.entries.iter().map(|(k, v)| (&k.0, v))
-    }
-
-    /// Number of entries.
-    pub fn len(&self) -> usize {
-        self.entries.len()
-    }
-
-    /// Whether the mapping has no entries.
-    pub fn is_empty(&self) -> bool {
-        self.entries.is_empty()
-    }
-}
-
-impl IntoIterator for Mapping {
-    type Item = (Node, Node);
-    type IntoIter =
-        std::iter::Map<indexmap::map::IntoIter<Key, Node>, fn((Key, Node)) -> (Node, Node)>;
-
-    /// Entries as owned `(key node, value node)`, in document order, so a
-    /// merge can move them into another mapping without copying.
-    fn into_iter(self) -> Self::IntoIter {
-        self.entries.into_iter().map(|(k, v)| (k.0, v))
-    }
-}
-
-impl PartialEq for Mapping {
-    fn eq(&self, other: &Self) -> bool {
-        self.len() == other.len()
-            && self.entries.iter().all(|(k, v)| {
-                other
-                    .entries
-                    .get(&k.0.value)
-                    .is_some_and(|w| w.value == v.value)
-            })
-    }
-}
-
-impl Eq for Mapping {}
-
-impl FromIterator<(Node, Node)> for Mapping {
-    /// Later duplicates are dropped; use [`Mapping::insert`] to see them.
-    fn from_iter<I: IntoIterator<Item = (Node, Node)>>(iter: I) -> Self {
-        let mut mapping = Mapping::new();
-        for (k, v) in iter {
-            let _ = mapping.insert(k, v);
-        }
-        mapping
     }
 }
 

@@ -9,7 +9,7 @@ use std::borrow::Cow;
 
 use saphyr_parser::{Event, Marker, ScalarStyle};
 
-use super::{Line, Scanner};
+use super::{Line, Scanner, Sink};
 
 /// An anchor on the node about to be read: its id and where it is written.
 pub(super) type Anchored = Option<(usize, Marker)>;
@@ -24,7 +24,7 @@ pub(super) struct Key<'a> {
     pub(super) colon: usize,
 }
 
-impl<'a> Scanner<'a> {
+impl<'a, S: Sink<'a>> Scanner<'a, '_, S> {
     /// A block node whose first line is `line`, its content at column
     /// `col` (past a `- ` for an item's compact mapping).
     pub(super) fn block_node(&mut self, line: Line, col: usize, anchor: Anchored) -> Option<()> {

@@ -9,10 +9,10 @@ use std::borrow::Cow;
 use saphyr_parser::{Event, Marker, ScalarStyle};
 
 use super::block::skip_spaces;
-use super::scalars::is_flow_indicator;
-use super::{Line, Scanner};
+use super::scalars::{is_flow_indicator, is_indicator};
+use super::{Line, Scanner, Sink};
 
-impl<'a> Scanner<'a> {
+impl<'a, S: Sink<'a>> Scanner<'a, '_, S> {
     /// The flow collection opening at `offset`; the offset after it closes.
     pub(super) fn flow_node(
         &mut self,
@@ -111,7 +111,7 @@ impl<'a> Scanner<'a> {
         let first = self.byte(offset, line.end)?;
         let dash_start = first == b'-'
             && matches!(self.byte(offset + 1, line.end), Some(b) if b != b' ' && !is_flow_indicator(b));
-        if b"-?:,[]{}#&*!|>'\"%@`".contains(&first) && !dash_start {
+        if is_indicator(first) && !dash_start {
             return None;
         }
         let mut end = offset;

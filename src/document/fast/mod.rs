@@ -26,21 +26,53 @@ use saphyr_parser::{Event, Marker, Span};
 /// (which also enforces [`super::MAX_DEPTH`] with the right error).
 const MAX_NESTING: usize = 128;
 
-/// The events of a whole stream, or `None` when the text is outside the
-/// subset this module reads (the full parser must load it).
-pub(super) fn events(text: &str) -> Option<Vec<(Event<'_>, Span)>> {
+/// Where the fast path's events go, one at a time: the loader's builder,
+/// or a vector for the tests.
+pub(super) trait Sink<'a> {
+    /// Takes the next event; `false` when the events so far do not load,
+    /// so the fast path should stop.
+    fn event(&mut self, event: Event<'a>, span: Span) -> bool;
+}
+
+impl<'a> Sink<'a> for Vec<(Event<'a>, Span)> {
+    fn event(&mut self, event: Event<'a>, span: Span) -> bool {
+        self.push((event, span));
+        true
+    }
+}
+
+/// Reads a whole stream into `sink`, or gives up (`None`) when the text is
+/// outside the subset this module reads or the sink refused an event: the
+/// full parser must then load it (the sink's state is to be dropped).
+pub(super) fn read<'a>(text: &'a str, sink: &mut impl Sink<'a>) -> Option<()> {
     // Tabs, carriage returns, control characters and non-ASCII text all
     // bring rules (columns in characters, line breaks, printable sets)
     // that the fast path does not try to reproduce.
-    if !text
-        .bytes()
-        .all(|b| b == b'\n' || (0x20..0x7f).contains(&b))
-    {
+    if !is_plain_ascii(text.as_bytes()) {
         return None;
     }
-    let mut scanner = Scanner::new(text);
+    let mut scanner = Scanner::new(text, sink);
     scanner.stream()?;
-    Some(scanner.out)
+    (!scanner.refused).then_some(())
+}
+
+/// The events of a whole stream, or `None` where [`read`] gives up.
+#[cfg(test)]
+pub(super) fn events(text: &str) -> Option<Vec<(Event<'_>, Span)>> {
+    let mut out = Vec::new();
+    read(text, &mut out)?;
+    Some(out)
+}
+
+/// Whether every byte is a printable ASCII character or a newline,
+/// checked a block at a time without early exits so it vectorizes (a
+/// byte-by-byte check was a tenth of the fast path).
+fn is_plain_ascii(bytes: &[u8]) -> bool {
+    bytes.chunks(64).all(|block| {
+        !block.iter().fold(false, |bad, &b| {
+            bad | ((b < 0x20 && b != b'\n') | (b >= 0x7f))
+        })
+    })
 }
 
 /// One line with content (not blank, not only a comment).
@@ -57,7 +89,7 @@ struct Line {
 }
 
 /// The reader's state: where it is, and the events so far.
-struct Scanner<'a> {
+struct Scanner<'a, 's, S> {
     /// The whole text.
     text: &'a str,
     /// Offset of the first line not yet consumed.
@@ -66,8 +98,10 @@ struct Scanner<'a> {
     line_no: usize,
     /// The next content line, once looked at.
     peeked: Option<Line>,
-    /// Events produced so far.
-    out: Vec<(Event<'a>, Span)>,
+    /// Where the events go.
+    sink: &'s mut S,
+    /// Whether the sink refused an event.
+    refused: bool,
     /// Anchors defined so far, by name, with the id the parser gives them
     /// (a counter from 1, a new one for each definition).
     anchors: Vec<(&'a str, usize)>,
@@ -75,15 +109,16 @@ struct Scanner<'a> {
     depth: usize,
 }
 
-impl<'a> Scanner<'a> {
+impl<'a, 's, S: Sink<'a>> Scanner<'a, 's, S> {
     /// A reader at the start of `text`.
-    fn new(text: &'a str) -> Self {
+    fn new(text: &'a str, sink: &'s mut S) -> Self {
         Scanner {
             text,
             pos: 0,
             line_no: 1,
             peeked: None,
-            out: Vec::with_capacity(text.len() / 8),
+            sink,
+            refused: false,
             anchors: Vec::new(),
             depth: 0,
         }
@@ -176,7 +211,11 @@ impl<'a> Scanner<'a> {
 
     /// Appends an event that starts at `start`.
     fn emit(&mut self, event: Event<'a>, start: Marker) {
-        self.out.push((event, Span::empty(start)));
+        // After a refusal the rest is read (and dropped) only to finish:
+        // the caller loads the file again with the parser.
+        if !self.refused && !self.sink.event(event, Span::empty(start)) {
+            self.refused = true;
+        }
     }
 
     /// Enters a nested node, unless that goes past [`MAX_NESTING`].

@@ -6,7 +6,7 @@ use std::borrow::Cow;
 use saphyr_parser::{Event, Marker, ScalarStyle};
 
 use super::block::{Anchored, Key};
-use super::{Line, Scanner};
+use super::{Line, Scanner, Sink};
 
 /// Longest key the fast path reads: the parser refuses simple keys of
 /// more than 1024 characters, and the full path should say so.
@@ -15,16 +15,36 @@ const MAX_KEY_LEN: usize = 1000;
 /// Bytes that may not start a plain scalar (YAML's indicators); `-`, `?`
 /// and `:` may, when a non-space follows, but the fast path leaves `?` and
 /// `:` to the parser.
-fn is_indicator(byte: u8) -> bool {
-    b"-?:,[]{}#&*!|>'\"%@`".contains(&byte)
+pub(super) fn is_indicator(byte: u8) -> bool {
+    matches!(
+        byte,
+        b'-' | b'?'
+            | b':'
+            | b','
+            | b'['
+            | b']'
+            | b'{'
+            | b'}'
+            | b'#'
+            | b'&'
+            | b'*'
+            | b'!'
+            | b'|'
+            | b'>'
+            | b'\''
+            | b'"'
+            | b'%'
+            | b'@'
+            | b'`'
+    )
 }
 
 /// The flow indicators, which a plain key may not hold here.
 pub(super) fn is_flow_indicator(byte: u8) -> bool {
-    b",[]{}".contains(&byte)
+    matches!(byte, b',' | b'[' | b']' | b'{' | b'}')
 }
 
-impl<'a> Scanner<'a> {
+impl<'a, S: Sink<'a>> Scanner<'a, '_, S> {
     /// The key at `offset` when the line holds a mapping entry there:
     /// `Some(None)` when it does not (it holds a value), `None` to give up.
     pub(super) fn scan_key(&self, line: Line, offset: usize) -> Option<Option<Key<'a>>> {

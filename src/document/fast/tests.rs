@@ -369,8 +369,18 @@ fn scalar_text() -> impl Strategy<Value = String> {
         " 'a' # c",
         "",
         " [a, \"b\", 'c', -1, {x: y}]",
+        " a[0]",
+        " x{y}",
+        " a,b",
+        " 'a:b'",
+        " \"#x\"",
+        " a - b",
+        " {a: \"x, y\", 'b': 'it''s'}",
     ]);
     let odd = prop::sample::select(vec![
+        " -",
+        " - ",
+        " a: ",
         " x: y",
         " - x",
         " [a, b]x",

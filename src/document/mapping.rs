@@ -1,0 +1,289 @@
+//! Mappings: entries in document order, looked up by typed key.
+//!
+//! Most configuration mappings have a handful of entries, and building a
+//! hash table for each was a tenth of the loading time (plus its
+//! allocation and its drop). A mapping therefore keeps up to
+//! [`FEW_ENTRIES`] entries in a plain vector, found by comparing keys, and
+//! moves to a hash table only when it grows past that.
+
+use std::borrow::Borrow;
+use std::hash::{BuildHasher, Hash, Hasher};
+
+use indexmap::IndexMap;
+use indexmap::map::RawEntryApiV1;
+use indexmap::map::raw_entry_v1::RawEntryMut;
+
+use super::value::{Node, Value};
+
+/// Entries kept without a hash table: a linear search through this many
+/// keys costs less than hashing one.
+const FEW_ENTRIES: usize = 8;
+
+/// A mapping key: the key's node, hashed and compared by its value only.
+#[derive(Debug, Clone)]
+pub struct Key(pub Node);
+
+impl PartialEq for Key {
+    fn eq(&self, other: &Self) -> bool {
+        self.0.value == other.0.value
+    }
+}
+
+impl Eq for Key {}
+
+impl Hash for Key {
+    fn hash<H: Hasher>(&self, state: &mut H) {
+        self.0.value.hash(state);
+    }
+}
+
+impl Borrow<Value> for Key {
+    fn borrow(&self) -> &Value {
+        &self.0.value
+    }
+}
+
+/// A YAML mapping: entries in document order, looked up by typed key.
+///
+/// Large mappings hash their keys with foldhash: SipHash was a tenth of
+/// the loading time. Its seed is random per process, so crafted keys
+/// cannot collide on purpose.
+#[derive(Debug, Clone, Default)]
+pub struct Mapping {
+    entries: Entries,
+}
+
+/// Where a mapping keeps its entries.
+#[derive(Debug, Clone)]
+enum Entries {
+    /// At most [`FEW_ENTRIES`], with distinct keys, in order.
+    Few(Vec<(Node, Node)>),
+    /// More, in a hash table that keeps their order.
+    Many(IndexMap<Key, Node, foldhash::fast::RandomState>),
+}
+
+impl Default for Entries {
+    fn default() -> Self {
+        Entries::Few(Vec::new())
+    }
+}
+
+impl Mapping {
+    /// An empty mapping.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Adds an entry at the end. Gives the key back when it is already
+    /// present: the caller decides whether that is an error (a duplicate
+    /// key) or a merged key that loses.
+    pub fn insert(&mut self, key: Node, value: Node) -> Result<(), Node> {
+        match &mut self.entries {
+            Entries::Few(entries) => {
+                if entries.iter().any(|(k, _)| k.value == key.value) {
+                    return Err(key);
+                }
+                if entries.len() < FEW_ENTRIES {
+                    entries.push((key, value));
+                    return Ok(());
+                }
+                let mut table =
+                    IndexMap::with_capacity_and_hasher(2 * FEW_ENTRIES, Default::default());
+                for (k, v) in entries.drain(..) {
+                    insert_new(&mut table, k, v);
+                }
+                insert_new(&mut table, key, value);
+                self.entries = Entries::Many(table);
+                Ok(())
+            }
+            Entries::Many(table) => {
+                // One hash for the lookup and the insertion: `Key` hashes
+                // exactly as its value does.
+                let hash = table.hasher().hash_one(&key.value);
+                match table
+                    .raw_entry_mut_v1()
+                    .from_hash(hash, |k| k.0.value == key.value)
+                {
+                    RawEntryMut::Occupied(_) => Err(key),
+                    RawEntryMut::Vacant(slot) => {
+                        slot.insert_hashed_nocheck(hash, Key(key), value);
+                        Ok(())
+                    }
+                }
+            }
+        }
+    }
+
+    /// The value and key node for `key`, if present.
+    pub fn get(&self, key: &Value) -> Option<(&Node, &Node)> {
+        match &self.entries {
+            Entries::Few(entries) => entries
+                .iter()
+                .find(|(k, _)| k.value == *key)
+                .map(|(k, v)| (k, v)),
+            Entries::Many(table) => table.get_key_value(key).map(|(k, v)| (&k.0, v)),
+        }
+    }
+
+    /// Whether `key` is present.
+    pub fn contains_key(&self, key: &Value) -> bool {
+        self.get(key).is_some()
+    }
+
+    /// Entries as `(key node, value node)`, in document order.
+    pub fn iter(&self) -> impl Iterator<Item = (&Node, &Node)> {
+        let (few, many) = match &self.entries {
+            Entries::Few(entries) => (Some(entries.iter().map(|(k, v)| (k, v))), None),
+            Entries::Many(table) => (None, Some(table.iter().map(|(k, v)| (&k.0, v)))),
+        };
+        few.into_iter().flatten().chain(many.into_iter().flatten())
+    }
+
+    /// Number of entries.
+    pub fn len(&self) -> usize {
+        match &self.entries {
+            Entries::Few(entries) => entries.len(),
+            Entries::Many(table) => table.len(),
+        }
+    }
+
+    /// Whether the mapping has no entries.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+}
+
+/// Inserts an entry whose key the table does not hold yet.
+fn insert_new(
+    table: &mut IndexMap<Key, Node, foldhash::fast::RandomState>,
+    key: Node,
+    value: Node,
+) {
+    table.insert(Key(key), value);
+}
+
+/// The owned entries of a [`Mapping`], in document order.
+pub struct IntoIter(IntoIterInner);
+
+/// The two kinds of storage behind [`IntoIter`].
+enum IntoIterInner {
+    /// From a small mapping.
+    Few(std::vec::IntoIter<(Node, Node)>),
+    /// From a hash table.
+    Many(indexmap::map::IntoIter<Key, Node>),
+}
+
+impl Iterator for IntoIter {
+    type Item = (Node, Node);
+
+    fn next(&mut self) -> Option<Self::Item> {
+        match &mut self.0 {
+            IntoIterInner::Few(entries) => entries.next(),
+            IntoIterInner::Many(table) => table.next().map(|(k, v)| (k.0, v)),
+        }
+    }
+
+    fn size_hint(&self) -> (usize, Option<usize>) {
+        match &self.0 {
+            IntoIterInner::Few(entries) => entries.size_hint(),
+            IntoIterInner::Many(table) => table.size_hint(),
+        }
+    }
+}
+
+impl DoubleEndedIterator for IntoIter {
+    fn next_back(&mut self) -> Option<Self::Item> {
+        match &mut self.0 {
+            IntoIterInner::Few(entries) => entries.next_back(),
+            IntoIterInner::Many(table) => table.next_back().map(|(k, v)| (k.0, v)),
+        }
+    }
+}
+
+impl ExactSizeIterator for IntoIter {}
+
+impl IntoIterator for Mapping {
+    type Item = (Node, Node);
+    type IntoIter = IntoIter;
+
+    /// Entries as owned `(key node, value node)`, in document order, so a
+    /// merge can move them into another mapping without copying.
+    fn into_iter(self) -> Self::IntoIter {
+        IntoIter(match self.entries {
+            Entries::Few(entries) => IntoIterInner::Few(entries.into_iter()),
+            Entries::Many(table) => IntoIterInner::Many(table.into_iter()),
+        })
+    }
+}
+
+impl PartialEq for Mapping {
+    fn eq(&self, other: &Self) -> bool {
+        self.len() == other.len()
+            && self
+                .iter()
+                .all(|(k, v)| other.get(&k.value).is_some_and(|(_, w)| w.value == v.value))
+    }
+}
+
+impl Eq for Mapping {}
+
+impl FromIterator<(Node, Node)> for Mapping {
+    /// Later duplicates are dropped; use [`Mapping::insert`] to see them.
+    fn from_iter<I: IntoIterator<Item = (Node, Node)>>(iter: I) -> Self {
+        let mut mapping = Mapping::new();
+        for (k, v) in iter {
+            let _ = mapping.insert(k, v);
+        }
+        mapping
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::document::value::Integer;
+
+    fn n(value: Value) -> Node {
+        Node::new(value, 1)
+    }
+
+    fn key(i: i64) -> Node {
+        n(Value::Int(Integer::Small(i)))
+    }
+
+    #[test]
+    fn order_and_duplicates_survive_the_move_to_a_table() {
+        let mut m = Mapping::new();
+        for i in 0..(3 * FEW_ENTRIES as i64) {
+            m.insert(key(i), n(Value::Null)).unwrap();
+            assert!(m.insert(key(i), n(Value::Bool(true))).is_err());
+            assert!(m.insert(key(0), n(Value::Bool(true))).is_err());
+            assert_eq!(m.len(), i as usize + 1);
+        }
+        let keys: Vec<i64> = m
+            .iter()
+            .map(|(k, _)| match k.value {
+                Value::Int(Integer::Small(i)) => i,
+                _ => unreachable!(),
+            })
+            .collect();
+        assert_eq!(keys, (0..(3 * FEW_ENTRIES as i64)).collect::<Vec<_>>());
+        assert!(m.contains_key(&Value::Int(Integer::Small(20))));
+        assert!(!m.contains_key(&Value::String("20".into())));
+        let owned: Vec<_> = m.clone().into_iter().collect();
+        assert_eq!(owned.len(), m.len());
+        let small: Mapping = m.into_iter().rev().collect();
+        assert_eq!(small.len(), 3 * FEW_ENTRIES);
+    }
+
+    #[test]
+    fn a_small_and_a_large_mapping_compare_by_content() {
+        let big: Mapping = (0..20).map(|i| (key(i), n(Value::Null))).collect();
+        let mut also_big: Mapping = (0..20).rev().map(|i| (key(i), n(Value::Null))).collect();
+        assert_eq!(big, also_big);
+        also_big.insert(key(99), n(Value::Null)).unwrap();
+        assert_ne!(big, also_big);
+        let few: Mapping = (0..3).map(|i| (key(i), n(Value::Null))).collect();
+        assert_ne!(few, big);
+    }
+}
