@@ -351,21 +351,28 @@ pub(crate) fn compare_services(
         .div_ceil(pool.current_num_threads() * 4)
         .max(1);
     type Loaded = (usize, Arc<Outcome>, Vec<WalkWarning>);
-    let loaded: Vec<Loaded> = pool.install(|| {
-        missing
-            .par_chunks(chunk)
-            .flat_map_iter(|run| {
-                let mut read = blobs.reader(options);
-                let pairs = &pairs;
-                run.iter()
-                    .map(|&i| {
-                        let (outcome, warnings) = pairs[i].load_and_diff(&mut read, options);
-                        (i, Arc::new(outcome), warnings)
-                    })
-                    .collect::<Vec<_>>()
-            })
-            .collect()
-    });
+    // Nothing to load (every pair known or trivial): the workers are not
+    // woken, since woken workers spin a while before they sleep again and
+    // take the cores from whoever saves and answers.
+    let loaded: Vec<Loaded> = if missing.is_empty() {
+        Vec::new()
+    } else {
+        pool.install(|| {
+            missing
+                .par_chunks(chunk)
+                .flat_map_iter(|run| {
+                    let mut read = blobs.reader(options);
+                    let pairs = &pairs;
+                    run.iter()
+                        .map(|&i| {
+                            let (outcome, warnings) = pairs[i].load_and_diff(&mut read, options);
+                            (i, Arc::new(outcome), warnings)
+                        })
+                        .collect::<Vec<_>>()
+                })
+                .collect()
+        })
+    };
     let mut computed = Vec::with_capacity(loaded.len());
     let mut warnings = Vec::new();
     for (i, outcome, found) in loaded {

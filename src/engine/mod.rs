@@ -575,13 +575,14 @@ impl Engine {
         }
     }
 
-    /// Leaves copying the database's log into the database to the
-    /// returned [`crate::store::Checkpointer`], for a caller to run on
-    /// another thread, so that no save pays for it; `None` without a
-    /// database. What a server does.
-    pub fn defer_checkpoints(&self) -> Result<Option<crate::store::Checkpointer>, EngineError> {
+    /// Sets the database up for a server (see
+    /// [`Store::prepare_for_serving`]): copying its log into it is left
+    /// to the returned [`crate::store::Checkpointer`], for the caller to
+    /// run on another thread, so that no save pays for it; `None` without
+    /// a database.
+    pub fn prepare_for_serving(&self) -> Result<Option<crate::store::Checkpointer>, EngineError> {
         match self.store_guard() {
-            Some(mut store) => Ok(Some(store.defer_checkpoints()?)),
+            Some(mut store) => Ok(Some(store.prepare_for_serving()?)),
             None => Ok(None),
         }
     }

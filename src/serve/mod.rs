@@ -170,7 +170,7 @@ impl Checkpoints {
     /// Starts the thread.
     fn start(engine: &Engine) -> Result<Checkpoints, ServeError> {
         let checkpointer = engine
-            .defer_checkpoints()
+            .prepare_for_serving()
             .map_err(|e| ServeError::Io(std::io::Error::other(e.to_string())))?;
         let Some(checkpointer) = checkpointer else {
             return Ok(Checkpoints(None));

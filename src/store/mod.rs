@@ -188,14 +188,15 @@ impl Store {
         &self.path
     }
 
-    /// Leaves copying the log into the database, and flushing it to the
-    /// disk, to the [`Checkpointer`] this returns (to be called on another
-    /// thread every so often), instead of doing both in each save: what a
-    /// server does, so that a save costs only its own pages. A saved run
-    /// is still whole and seen by every reader from its commit on, and
-    /// still survives the process being killed; only a crash of the whole
-    /// machine before the next checkpoint can lose it (never half of it).
-    pub fn defer_checkpoints(&mut self) -> Result<Checkpointer, StoreError> {
+    /// Sets the connection up for a server, which saves run after run:
+    /// copying the log into the database, and flushing it to the disk,
+    /// are left to the [`Checkpointer`] this returns (to be called on
+    /// another thread every so often) instead of being done in the saves.
+    /// A saved run is still whole and seen by every reader from its commit
+    /// on, and still survives the process being killed; only a crash of
+    /// the whole machine before the next checkpoint can lose it (never
+    /// half of it).
+    pub fn prepare_for_serving(&mut self) -> Result<Checkpointer, StoreError> {
         let failed = |error| StoreError::Open {
             path: self.path.clone(),
             reason: open_reason(&self.path, &error),
