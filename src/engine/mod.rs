@@ -91,8 +91,25 @@ impl Listings {
     }
 }
 
-/// Recent pair results, by the options' cache key and the pair.
-type RecentOutcomes = std::collections::HashMap<(String, PairKey), Arc<Outcome>>;
+/// Recent pair results, for one options digest (a server is asked the
+/// same options over and over; other options start it again).
+#[derive(Default)]
+struct RecentOutcomes {
+    digest: String,
+    outcomes: Known,
+}
+
+impl RecentOutcomes {
+    /// The results for `digest`: emptied for another digest, or when
+    /// `adding` more would take it past [`RECENT_OUTCOMES`].
+    fn for_digest(&mut self, digest: &str, adding: usize) -> &mut Known {
+        if self.digest != digest || self.outcomes.len() + adding > RECENT_OUTCOMES {
+            self.digest = digest.to_owned();
+            self.outcomes.clear();
+        }
+        &mut self.outcomes
+    }
+}
 
 /// A lock that a panic elsewhere did not make unusable: what these locks
 /// guard are memos, whole after every insert.
@@ -534,17 +551,18 @@ impl Engine {
         let mut known = Known::new();
         let mut missing = keys.to_vec();
         if let Some(recent) = &self.recent {
-            let recent = lock(recent);
-            missing.retain(|key| match recent.get(&(digest.clone(), *key)) {
+            let mut recent = lock(recent);
+            let outcomes = recent.for_digest(&digest, 0);
+            missing.retain(|key| match outcomes.get(key) {
                 Some(outcome) => {
                     known.insert(*key, Arc::clone(outcome));
                     false
                 }
                 None => true,
             });
-        }
-        if missing.is_empty() {
-            return known;
+            if missing.is_empty() {
+                return known;
+            }
         }
         let Some(store) = self.store_guard() else {
             return known;
@@ -567,11 +585,9 @@ impl Engine {
     fn keep_recent(&self, digest: &str, results: &[(PairKey, Arc<Outcome>)]) {
         let Some(recent) = &self.recent else { return };
         let mut recent = lock(recent);
-        if recent.len() + results.len() > RECENT_OUTCOMES {
-            recent.clear();
-        }
+        let outcomes = recent.for_digest(digest, results.len());
         for (key, outcome) in results.iter().take(RECENT_OUTCOMES) {
-            recent.insert((digest.to_owned(), *key), Arc::clone(outcome));
+            outcomes.insert(*key, Arc::clone(outcome));
         }
     }
 

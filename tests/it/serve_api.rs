@@ -495,3 +495,33 @@ fn a_comparison_reads_a_baseline_committed_in_the_repository() {
         bad.text()
     );
 }
+
+#[test]
+fn while_serving_saved_runs_reach_the_database_file_itself_not_only_its_log() {
+    let repo = sample_repo();
+    let path = repo_path(&repo);
+    let server = Server::start(&["--allow-repo", &path]);
+    let body = json!({"left": "implementation_1", "right": "implementation_2"});
+    for _ in 0..3 {
+        assert_eq!(server.post("/api/comparisons", &body).status, 201);
+    }
+    // The saves only append to the log (`-wal`); the server's checkpoint
+    // thread copies it into the file. A copy of the file alone, without its
+    // log, holds the runs once that has happened.
+    let copy = tempfile::tempdir().unwrap();
+    let alone = copy.path().join("alone.db");
+    let runs_in_file = || {
+        std::fs::copy(&server.db, &alone).unwrap();
+        let conn = rusqlite::Connection::open(&alone).unwrap();
+        conn.query_row("SELECT count(*) FROM runs", [], |row| row.get::<_, i64>(0))
+            .unwrap_or(0)
+    };
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    while runs_in_file() < 3 {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the runs never reached the database file while the server ran"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
+}
