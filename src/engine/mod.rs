@@ -603,6 +603,16 @@ impl Engine {
         }
     }
 
+    /// Writes the rows of up to `max_runs` runs its server's saves left
+    /// pending (see [`Store::prepare_for_serving`]), and returns how many
+    /// it wrote; 0 without a database.
+    pub fn settle_pending(&self, max_runs: usize) -> Result<usize, EngineError> {
+        match self.store_guard() {
+            Some(mut store) => Ok(store.settle_pending(max_runs)?),
+            None => Ok(0),
+        }
+    }
+
     /// Keeps newly computed results in the cache, when the engine has a
     /// database. A cache that cannot be written costs only a later
     /// recomputation, so a failure here fails nothing.

@@ -49,6 +49,14 @@ impl Store {
             path: path(),
             error,
         })?;
+        // Pending runs need their cached results too: written first, the
+        // query that finds the needed pairs sees their blobs.
+        if self.version >= super::pending::PENDING_VERSION {
+            super::pending::settle(&mut self.conn, usize::MAX).map_err(|error| StoreError::Gc {
+                path: path(),
+                error,
+            })?;
+        }
         let (runs_removed, cache_rows_removed) = remove(&mut self.conn, keep_runs, older_than_days)
             .map_err(|error| StoreError::Gc {
                 path: path(),

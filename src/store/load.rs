@@ -84,6 +84,74 @@ impl Store {
                 path: self.path.clone(),
             })?;
 
+        let services = match self.pending_services(id)? {
+            Some(services) => services,
+            None => self.service_rows(id)?,
+        };
+        let rules = if self.version >= 5 {
+            let text: Option<String> = self
+                .conn
+                .query_row("SELECT rules FROM runs WHERE id = ?1", [id], |row| {
+                    row.get(0)
+                })
+                .map_err(read)?;
+            text.map(|text| {
+                serde_json::from_str(&text)
+                    .map_err(|e| damaged(format!("its rules are not readable: {e}")))
+            })
+            .transpose()?
+        } else {
+            None
+        };
+        // A database read as it is, before migration 6, has no marks.
+        let has_marks = self.version >= 6;
+        let baseline: Option<String> = if has_marks {
+            self.conn
+                .query_row("SELECT baseline FROM runs WHERE id = ?1", [run.id], |row| {
+                    row.get(0)
+                })
+                .map_err(read)?
+        } else {
+            None
+        };
+        let baseline = baseline
+            .map(|text| {
+                serde_json::from_str::<crate::baseline::Applied>(&text)
+                    .map_err(|e| damaged(format!("its baseline marks do not read: {e}")))
+            })
+            .transpose()?;
+        if baseline
+            .as_ref()
+            .is_some_and(|b| b.services.len() != services.len())
+        {
+            return Err(damaged(
+                "its baseline marks do not fit its services".to_owned(),
+            ));
+        }
+        Ok(Report {
+            rules,
+            run_id: Some(run.id),
+            repository: run.repository,
+            left: run.left,
+            right: run.right,
+            file: run.file,
+            services,
+            baseline,
+        })
+    }
+
+    /// The services of run `id` from the `services` and `differences`
+    /// tables.
+    fn service_rows(&self, id: i64) -> Result<Vec<ServiceReport>, StoreError> {
+        let read = |error| StoreError::Read {
+            path: self.path.clone(),
+            error,
+        };
+        let damaged = |detail: String| StoreError::Damaged {
+            id,
+            path: self.path.clone(),
+            detail,
+        };
         let mut differences: HashMap<String, Vec<Difference>> = HashMap::new();
         let mut stmt = self
             .conn
@@ -177,56 +245,7 @@ impl Store {
                 "differences of service '{orphan}', which the run does not have"
             )));
         }
-        let rules = if self.version >= 5 {
-            let text: Option<String> = self
-                .conn
-                .query_row("SELECT rules FROM runs WHERE id = ?1", [id], |row| {
-                    row.get(0)
-                })
-                .map_err(read)?;
-            text.map(|text| {
-                serde_json::from_str(&text)
-                    .map_err(|e| damaged(format!("its rules are not readable: {e}")))
-            })
-            .transpose()?
-        } else {
-            None
-        };
-        // A database read as it is, before migration 6, has no marks.
-        let has_marks = self.version >= 6;
-        let baseline: Option<String> = if has_marks {
-            self.conn
-                .query_row("SELECT baseline FROM runs WHERE id = ?1", [run.id], |row| {
-                    row.get(0)
-                })
-                .map_err(read)?
-        } else {
-            None
-        };
-        let baseline = baseline
-            .map(|text| {
-                serde_json::from_str::<crate::baseline::Applied>(&text)
-                    .map_err(|e| damaged(format!("its baseline marks do not read: {e}")))
-            })
-            .transpose()?;
-        if baseline
-            .as_ref()
-            .is_some_and(|b| b.services.len() != services.len())
-        {
-            return Err(damaged(
-                "its baseline marks do not fit its services".to_owned(),
-            ));
-        }
-        Ok(Report {
-            rules,
-            run_id: Some(run.id),
-            repository: run.repository,
-            left: run.left,
-            right: run.right,
-            file: run.file,
-            services,
-            baseline,
-        })
+        Ok(services)
     }
 }
 

@@ -23,6 +23,7 @@ mod gc;
 mod history;
 mod load;
 mod payload;
+mod pending;
 mod save;
 mod schema;
 
@@ -44,6 +45,10 @@ pub use schema::LATEST_VERSION as SCHEMA_VERSION;
 /// before giving up. Saves are one short transaction each, so waiting
 /// this long only happens behind a very large run.
 const BUSY_TIMEOUT: Duration = Duration::from_secs(60);
+
+/// Pending runs written per transaction when a database is opened for
+/// writing.
+const SETTLE_AT_OPEN: usize = 256;
 
 /// The database file's name inside confdiff's data folder.
 const DEFAULT_FILE_NAME: &str = "confdiff.db";
@@ -116,6 +121,9 @@ pub struct Store {
     /// The schema version the file has: [`LATEST_VERSION`] once opened
     /// for writing, possibly older when opened read-only.
     version: i64,
+    /// Whether a save leaves its service and difference rows pending
+    /// ([`pending`]): set for a server by [`Store::prepare_for_serving`].
+    defer_rows: bool,
 }
 
 /// WAL pages past which the connection that commits copies the log into
@@ -196,6 +204,11 @@ impl Store {
     /// on, and still survives the process being killed; only a crash of
     /// the whole machine before the next checkpoint can lose it (never
     /// half of it).
+    ///
+    /// Its saves also leave the service and difference rows pending, for
+    /// the caller to write many runs at a time with
+    /// [`Store::settle_pending`] on the same thread as the checkpoints
+    /// (see [`pending`] for why).
     pub fn prepare_for_serving(&mut self) -> Result<Checkpointer, StoreError> {
         let failed = |error| StoreError::Open {
             path: self.path.clone(),
@@ -212,6 +225,7 @@ impl Store {
         let flags = OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX;
         let conn = Connection::open_with_flags(&self.path, flags).map_err(failed)?;
         conn.busy_timeout(BUSY_TIMEOUT).map_err(failed)?;
+        self.defer_rows = self.version >= pending::PENDING_VERSION;
         Ok(Checkpointer {
             conn,
             path: self.path.clone(),
@@ -290,11 +304,16 @@ impl Store {
                 }
             }
         }
-        Ok(Store {
+        let mut store = Store {
             conn,
             path: owned(),
             version: LATEST_VERSION,
-        })
+            defer_rows: false,
+        };
+        // What a server stopped before writing: every writer settles it,
+        // so hand-written SQL never waits on a server that is gone.
+        while store.settle_pending(SETTLE_AT_OPEN)? == SETTLE_AT_OPEN {}
+        Ok(store)
     }
 
     /// For reading only: no WAL switch, no migration, no write. Where the
@@ -367,6 +386,7 @@ impl Store {
             conn,
             path: owned(),
             version: identity.version,
+            defer_rows: false,
         })
     }
 }

@@ -1,13 +1,14 @@
 //! Saving a run: one immediate transaction, prepared statements, no commit
-//! until the last row is in.
+//! until the last row is in. A server's saves write the services as one
+//! pending document instead of their rows (see [`super::pending`]).
 
 use std::time::Duration;
 
-use rusqlite::{Connection, TransactionBehavior, params};
+use rusqlite::{Connection, Transaction, TransactionBehavior, params};
 
-use super::{RunMeta, Store, StoreError};
+use super::{RunMeta, Store, StoreError, pending};
 use crate::diff::SideValue;
-use crate::report::Report;
+use crate::report::{Outcome, Report, ServiceReport};
 
 const INSERT_RUN: &str = "
     INSERT INTO runs (
@@ -29,19 +30,26 @@ const INSERT_DIFFERENCE: &str = "
         ignored_by
     ) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)";
 
+const INSERT_PENDING: &str = "INSERT INTO pending_rows (run_id, services) VALUES (?1, ?2)";
+
 impl Store {
     /// Saves `report` as a new run and returns its id. The run is written
     /// in one transaction: on any error (disk full, read-only file, …) it
     /// is rolled back and the database is as it was.
     pub fn save_run(&mut self, report: &Report, meta: &RunMeta) -> Result<i64, StoreError> {
-        save(&mut self.conn, report, meta).map_err(|error| StoreError::Save {
+        save(&mut self.conn, report, meta, self.defer_rows).map_err(|error| StoreError::Save {
             path: self.path.clone(),
             error,
         })
     }
 }
 
-fn save(conn: &mut Connection, report: &Report, meta: &RunMeta) -> rusqlite::Result<i64> {
+fn save(
+    conn: &mut Connection,
+    report: &Report,
+    meta: &RunMeta,
+    defer_rows: bool,
+) -> rusqlite::Result<i64> {
     let hooks = TestHooks::from_env();
     // Immediate: take the write lock now, while waiting for it is still
     // allowed, rather than fail upgrading a read transaction later.
@@ -84,51 +92,67 @@ fn save(conn: &mut Connection, report: &Report, meta: &RunMeta) -> rusqlite::Res
         ],
     )?;
     let run_id = tx.last_insert_rowid();
-    {
-        let mut insert_service = tx.prepare_cached(INSERT_SERVICE)?;
-        let mut insert_difference = tx.prepare_cached(INSERT_DIFFERENCE)?;
+    if defer_rows {
+        let document = pending::encode(&report.services)
+            .map_err(|e| rusqlite::Error::ToSqlConversionFailure(Box::new(e)))?;
+        tx.prepare_cached(INSERT_PENDING)?
+            .execute(params![run_id, document])?;
+    } else {
         hooks.entered(run_id);
-        for (ordinal, service) in report.services.iter().enumerate() {
-            insert_service.execute(params![
-                run_id,
-                service.service,
-                int(ordinal),
-                service.outcome.status().name(),
-                service.left_blob,
-                service.right_blob,
-                service.outcome.error().map(|e| &e.message),
-                service.outcome.error().map(|e| e.kind.name()),
-            ])?;
-            // Every difference, the ignored ones (last) too.
-            let differences = match &service.outcome {
-                crate::report::Outcome::Different(all) => all.as_slice(),
-                _ => &[],
-            };
-            for (ordinal, difference) in differences.iter().enumerate() {
-                let (left_value, left_type, left_line) = side_columns(difference.left.as_ref());
-                let (right_value, right_type, right_line) = side_columns(difference.right.as_ref());
-                insert_difference.execute(params![
-                    run_id,
-                    service.service,
-                    int(ordinal),
-                    difference.path.to_json(),
-                    difference.path.to_string(),
-                    difference.kind.name(),
-                    left_value,
-                    left_type,
-                    left_line,
-                    right_value,
-                    right_type,
-                    right_line,
-                    difference.path.key_types_json(),
-                    difference.ignored_by,
-                ])?;
-            }
-            hooks.pause();
-        }
+        insert_rows(&tx, run_id, &report.services, &hooks)?;
     }
     tx.commit()?;
     Ok(run_id)
+}
+
+/// Writes the `services` and `differences` rows of run `run_id`.
+pub(super) fn insert_rows(
+    tx: &Transaction<'_>,
+    run_id: i64,
+    services: &[ServiceReport],
+    hooks: &TestHooks,
+) -> rusqlite::Result<()> {
+    let mut insert_service = tx.prepare_cached(INSERT_SERVICE)?;
+    let mut insert_difference = tx.prepare_cached(INSERT_DIFFERENCE)?;
+    for (ordinal, service) in services.iter().enumerate() {
+        insert_service.execute(params![
+            run_id,
+            service.service,
+            int(ordinal),
+            service.outcome.status().name(),
+            service.left_blob,
+            service.right_blob,
+            service.outcome.error().map(|e| &e.message),
+            service.outcome.error().map(|e| e.kind.name()),
+        ])?;
+        // Every difference, the ignored ones (last) too.
+        let differences = match &service.outcome {
+            Outcome::Different(all) => all.as_slice(),
+            _ => &[],
+        };
+        for (ordinal, difference) in differences.iter().enumerate() {
+            let (left_value, left_type, left_line) = side_columns(difference.left.as_ref());
+            let (right_value, right_type, right_line) = side_columns(difference.right.as_ref());
+            insert_difference.execute(params![
+                run_id,
+                service.service,
+                int(ordinal),
+                difference.path.to_json(),
+                difference.path.to_string(),
+                difference.kind.name(),
+                left_value,
+                left_type,
+                left_line,
+                right_value,
+                right_type,
+                right_line,
+                difference.path.key_types_json(),
+                difference.ignored_by,
+            ])?;
+        }
+        hooks.pause();
+    }
+    Ok(())
 }
 
 /// SQLite integers are signed 64-bit; counts and milliseconds never come
@@ -156,12 +180,20 @@ fn side_columns(value: Option<&SideValue>) -> (Option<&str>, Option<&'static str
 ///   for this save, so SQLite fails it with SQLITE_FULL ("database or disk
 ///   is full") exactly as a full disk does; tests run as root on a disk
 ///   they cannot fill.
-struct TestHooks {
+pub(super) struct TestHooks {
     pause: Option<Duration>,
     database_full: bool,
 }
 
 impl TestHooks {
+    /// No hook: for rows written from pending runs.
+    pub(super) fn none() -> Self {
+        TestHooks {
+            pause: None,
+            database_full: false,
+        }
+    }
+
     fn from_env() -> Self {
         let pause = std::env::var("CONFDIFF_TEST_PAUSE_IN_SAVE_MS")
             .ok()

@@ -150,6 +150,18 @@ pub const MIGRATIONS: &[&str] = &[
     r#"
     ALTER TABLE runs ADD COLUMN baseline TEXT;
     "#,
+    // 7: runs a server saved whose service and difference rows are not
+    // written yet: the services as one JSON document, which the server's
+    // background thread (or the next process to open the database for
+    // writing) moves into `services` and `differences`, many runs in one
+    // transaction, and removes from here. A save then appends two rows
+    // instead of touching a page of each secondary index per service.
+    r#"
+    CREATE TABLE pending_rows (
+        run_id      INTEGER PRIMARY KEY REFERENCES runs (id) ON DELETE CASCADE,
+        services    TEXT    NOT NULL
+    );
+    "#,
 ];
 
 /// The schema version this binary creates and understands.
@@ -245,6 +257,7 @@ mod tests {
                 "histories",
                 "history_rows",
                 "pair_cache",
+                "pending_rows",
                 "runs",
                 "services",
                 "sqlite_sequence"

@@ -510,11 +510,15 @@ fn while_serving_saved_runs_reach_the_database_file_itself_not_only_its_log() {
     // log, holds the runs once that has happened.
     let copy = tempfile::tempdir().unwrap();
     let alone = copy.path().join("alone.db");
+    // The same thread writes the runs' service rows, which a save leaves
+    // pending: they are there too.
     let runs_in_file = || {
         std::fs::copy(&server.db, &alone).unwrap();
         let conn = rusqlite::Connection::open(&alone).unwrap();
-        conn.query_row("SELECT count(*) FROM runs", [], |row| row.get::<_, i64>(0))
-            .unwrap_or(0)
+        conn.query_row("SELECT count(DISTINCT run_id) FROM services", [], |row| {
+            row.get::<_, i64>(0)
+        })
+        .unwrap_or(0)
     };
     let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
     while runs_in_file() < 3 {
@@ -524,4 +528,115 @@ fn while_serving_saved_runs_reach_the_database_file_itself_not_only_its_log() {
         );
         std::thread::sleep(std::time::Duration::from_millis(100));
     }
+}
+
+/// Every column of run `id`'s service and difference rows but the run id,
+/// in order.
+fn run_rows(db: &std::path::Path, id: i64) -> Vec<Vec<rusqlite::types::Value>> {
+    let conn = rusqlite::Connection::open(db).unwrap();
+    let mut rows = Vec::new();
+    for sql in [
+        "SELECT service, ordinal, status, left_blob, right_blob, error, error_kind
+         FROM services WHERE run_id = ?1 ORDER BY ordinal",
+        "SELECT service, ordinal, path, display_path, kind, left_value, left_type, left_line,
+                right_value, right_type, right_line, key_types, ignored_by
+         FROM differences WHERE run_id = ?1 ORDER BY service, ordinal",
+    ] {
+        let mut stmt = conn.prepare(sql).unwrap();
+        let width = stmt.column_count();
+        let mut found = stmt.query([id]).unwrap();
+        while let Some(row) = found.next().unwrap() {
+            rows.push((0..width).map(|i| row.get(i).unwrap()).collect());
+        }
+    }
+    rows
+}
+
+fn pending_runs(db: &std::path::Path) -> i64 {
+    let conn = rusqlite::Connection::open(db).unwrap();
+    conn.query_row("SELECT count(*) FROM pending_rows", [], |row| row.get(0))
+        .unwrap()
+}
+
+#[test]
+fn a_servers_runs_wait_whole_in_one_row_and_get_the_rows_a_direct_save_writes() {
+    let mut repo = sample_repo();
+    repo.write("implementation_1/broken/configuration.yml", "a: [\n")
+        .write("implementation_2/broken/configuration.yml", "a: 1\n")
+        .write(
+            "implementation_1/shards/configuration.yml",
+            "shards:\n  1: a\n  2: b\n",
+        )
+        .write(
+            "implementation_2/shards/configuration.yml",
+            "shards:\n  1: a\n  2: c\n",
+        );
+    repo.commit("an error and integer keys");
+    let path = repo_path(&repo);
+    let sides = ["implementation_1", "implementation_2"];
+    let direct_dir = tempfile::tempdir().unwrap();
+    let direct = direct_dir.path().join("direct.db");
+    let mut args = vec!["--no-config", "--repo", &path, "--ignore", "spec.replicas"];
+    args.extend(sides);
+    let cli = repo.compare_json_into(&direct, &args);
+    let cli_id = cli["run_id"].as_i64().unwrap();
+    let expected = run_rows(&direct, cli_id);
+    let statuses: std::collections::BTreeSet<String> = expected
+        .iter()
+        .filter(|row| row.len() == 7)
+        .map(|row| format!("{:?}", row[2]))
+        .collect();
+    assert!(
+        statuses.len() >= 4,
+        "every kind of service row: {statuses:?}"
+    );
+
+    let body = json!({"left": sides[0], "right": sides[1],
+                      "rules": {"ignore": [{"paths": ["spec.replicas"]}]}});
+    let never = [("CONFDIFF_TEST_CHECKPOINT_EVERY_MS", "3600000")];
+    let mut server = Server::start_with_env(&never, &["--allow-repo", &path]);
+    let first = server.post("/api/comparisons", &body);
+    assert_eq!(first.status, 201, "{}", first.text());
+    assert_eq!(server.post("/api/comparisons", &body).status, 201);
+    let id = first.json()["run_id"].as_i64().unwrap();
+
+    // Saved as its run row and one pending document, nothing else yet;
+    // shown from that document exactly as it was answered.
+    assert_eq!(pending_runs(&server.db), 2);
+    assert!(run_rows(&server.db, id).is_empty());
+    let show =
+        |db: &std::path::Path| cli_stdout(&["show", &id.to_string(), "--format", "json"], db);
+    assert_eq!(show(&server.db), first.body);
+    assert_eq!(server.get(&format!("/api/runs/{id}")).body, first.body);
+    let mut api = first.json();
+    api["run_id"] = cli["run_id"].clone();
+    assert_eq!(api["services"], cli["services"]);
+
+    // Killed before its thread ran: the runs are still whole, and the
+    // next process to write to the database writes their rows.
+    server.kill();
+    assert_eq!(pending_runs(&server.db), 2);
+    let db = server.db.clone();
+    repo.compare_json_into(&db, &args);
+    assert_eq!(pending_runs(&db), 0);
+    assert_eq!(run_rows(&db, id), expected);
+    assert_eq!(run_rows(&db, id + 1), expected);
+    assert_eq!(show(&db), first.body);
+
+    // A server stopped by SIGTERM writes them itself on its way out.
+    let mut server = Server::start_with_env(&never, &["--allow-repo", &path]);
+    let answer = server.post("/api/comparisons", &body);
+    assert_eq!(answer.status, 201, "{}", answer.text());
+    let id = answer.json()["run_id"].as_i64().unwrap();
+    assert_eq!(pending_runs(&server.db), 1);
+    assert_eq!(
+        server.terminate(std::time::Duration::from_secs(30)),
+        Some(0)
+    );
+    assert_eq!(pending_runs(&server.db), 0);
+    assert_eq!(run_rows(&server.db, id), expected);
+    assert_eq!(
+        cli_stdout(&["show", &id.to_string(), "--format", "json"], &server.db),
+        answer.body
+    );
 }

@@ -75,8 +75,20 @@ impl Server {
         Self::start_with_db(dir, db.to_path_buf(), args)
     }
 
+    /// Starts a server with `env` set in its environment.
+    pub fn start_with_env(env: &[(&str, &str)], args: &[&str]) -> Server {
+        let dir = tempfile::tempdir().unwrap();
+        let db = dir.path().join("serve.db");
+        Self::spawn(dir, db, env, args)
+    }
+
     fn start_with_db(dir: tempfile::TempDir, db: PathBuf, args: &[&str]) -> Server {
+        Self::spawn(dir, db, &[], args)
+    }
+
+    fn spawn(dir: tempfile::TempDir, db: PathBuf, env: &[(&str, &str)], args: &[&str]) -> Server {
         let mut child = confdiff()
+            .envs(env.iter().copied())
             .args(["serve", "--listen", "127.0.0.1:0", "--db"])
             .arg(&db)
             .args(args)
@@ -130,6 +142,13 @@ impl Server {
     /// The process id.
     pub fn pid(&self) -> u32 {
         self.child.as_ref().unwrap().id()
+    }
+
+    /// Kills the process (SIGKILL) and waits for it.
+    pub fn kill(&mut self) {
+        let mut child = self.child.take().unwrap();
+        child.kill().unwrap();
+        child.wait().unwrap();
     }
 
     /// Sends SIGTERM and waits (at most `limit`) for the exit code.
