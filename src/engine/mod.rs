@@ -378,13 +378,20 @@ impl Engine {
             _ => None,
         };
         let repo = self.open(&request.repository)?;
+        let (report, counts) = self.compare_counted(&repo, &left, &right, &request.options)?;
         let baseline = match &request.baseline {
             Some(BaselineSource::Committed { rev, path }) => {
-                Some(committed_baseline(&repo, rev, path)?)
+                // At the commit a side resolved `rev` to, when one did: a
+                // branch that moves meanwhile must not pair the sides of
+                // one commit with the baseline of another.
+                let at = [&report.left, &report.right]
+                    .into_iter()
+                    .find(|side| &side.rev == rev)
+                    .map_or(rev.as_str(), |side| side.commit.as_str());
+                Some(committed_baseline(&repo, at, rev, path)?)
             }
             _ => on_disk,
         };
-        let (report, counts) = self.compare_counted(&repo, &left, &right, &request.options)?;
         Ok(self.finish(report, baseline, counts, started_at, clock))
     }
 
@@ -666,19 +673,20 @@ fn load_baseline(
     Ok(Some((baseline, path.display().to_string())))
 }
 
-/// The baseline committed at `path` in `repo` at `rev`, named
-/// `REV:PATH`. A baseline is a reviewed list, never as large as the
-/// config files it describes; one over the default file size limit is
-/// refused before it is read.
+/// The baseline committed at `path` in `repo` at `at` (the commit `rev`
+/// resolved to, or `rev` itself), named `REV:PATH`. A baseline is a
+/// reviewed list, never as large as the config files it describes; one
+/// over the default file size limit is refused before it is read.
 fn committed_baseline(
     repo: &Repository,
+    at: &str,
     rev: &str,
     path: &str,
 ) -> Result<(crate::baseline::Baseline, String), EngineError> {
     use crate::baseline::{Baseline, BaselineError};
     let name = format!("{rev}:{path}");
     let bytes = repo
-        .read_committed(rev, path, crate::compare::DEFAULT_MAX_FILE_SIZE)?
+        .read_committed(at, path, crate::compare::DEFAULT_MAX_FILE_SIZE)?
         .ok_or_else(|| BaselineError::NotCommitted {
             rev: rev.to_owned(),
             path: path.to_owned(),
