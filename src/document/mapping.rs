@@ -114,6 +114,32 @@ impl Mapping {
         }
     }
 
+    /// The mapping of `entries`, in their order, when no two keys are
+    /// equal; `None` when some are. It holds what inserting the entries one
+    /// by one would, in the storage that would give, without growing it
+    /// entry by entry.
+    pub(super) fn from_distinct(entries: Vec<(Node, Node)>) -> Option<Self> {
+        if entries.len() <= FEW_ENTRIES {
+            for (i, (key, _)) in entries.iter().enumerate() {
+                if entries[..i].iter().any(|(k, _)| k.value == key.value) {
+                    return None;
+                }
+            }
+            return Some(Mapping {
+                entries: Entries::Few(entries),
+            });
+        }
+        let mut table = IndexMap::with_capacity_and_hasher(entries.len(), Default::default());
+        for (key, value) in entries {
+            if table.insert(Key(key), value).is_some() {
+                return None;
+            }
+        }
+        Some(Mapping {
+            entries: Entries::Many(table),
+        })
+    }
+
     /// The value and key node for `key`, if present.
     pub fn get(&self, key: &Value) -> Option<(&Node, &Node)> {
         match &self.entries {

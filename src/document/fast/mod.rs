@@ -6,19 +6,24 @@
 //! sequences, one-line plain and quoted scalars, one-line flow collections,
 //! `|` and `>` block scalars, comments, anchors and aliases. This module
 //! reads that subset a line at a time and produces the *same events, with
-//! the same lines,* as the parser would, for the same [`Builder`] to
-//! consume.
+//! the same lines,* as the parser would. Its own builder (`tree.rs`) turns
+//! them into the tree the general [`Builder`] would build from them, at a
+//! fraction of the cost.
 //!
-//! It never reports an error: anything outside the subset, or anything it
-//! is not sure about, gives up ([`None`]) and the caller loads the file
-//! with the full parser, which then says what is wrong. The differential
-//! tests in `tests.rs` hold it to the parser's events.
+//! It never reports an error: anything outside the subset, anything it
+//! is not sure about, or any event that would not load gives up ([`None`])
+//! and the caller loads the file with the full parser, which then says
+//! what is wrong. The differential tests in `tests.rs` hold it to the
+//! parser's events and to the trees of the parser's path.
 //!
 //! [`Builder`]: super::builder::Builder
 
 mod block;
 mod flow;
 mod scalars;
+mod tree;
+
+pub(super) use tree::load;
 
 use saphyr_parser::{Event, Marker, Span};
 
@@ -26,8 +31,8 @@ use saphyr_parser::{Event, Marker, Span};
 /// (which also enforces [`super::MAX_DEPTH`] with the right error).
 const MAX_NESTING: usize = 128;
 
-/// Where the fast path's events go, one at a time: the loader's builder,
-/// or a vector for the tests.
+/// Where the fast path's events go, one at a time: its builder, or a
+/// vector for the tests.
 pub(super) trait Sink<'a> {
     /// Takes the next event; `false` when the events so far do not load,
     /// so the fast path should stop.
