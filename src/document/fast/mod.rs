@@ -214,7 +214,10 @@ impl<'a, 's, S: Sink<'a>> Scanner<'a, 's, S> {
         Marker::new(self.text.len(), self.line_no, 0)
     }
 
-    /// Appends an event that starts at `start`.
+    /// Appends an event that starts at `start`. Inlined into every call
+    /// site, with the sink's `event`, so the event is never built: each
+    /// site keeps only the sink's work for its kind of event.
+    #[inline(always)]
     fn emit(&mut self, event: Event<'a>, start: Marker) {
         // After a refusal the rest is read (and dropped) only to finish:
         // the caller loads the file again with the parser.
@@ -265,11 +268,10 @@ impl<'a, 's, S: Sink<'a>> Scanner<'a, 's, S> {
 }
 
 /// Offset of the next newline at or after `start`, or the text's end.
+/// `memchr` looks at many bytes a step: a byte-by-byte search was a tenth
+/// of the fast path.
 fn memchr_newline(bytes: &[u8], start: usize) -> usize {
-    bytes[start..]
-        .iter()
-        .position(|&b| b == b'\n')
-        .map_or(bytes.len(), |i| start + i)
+    memchr::memchr(b'\n', &bytes[start..]).map_or(bytes.len(), |i| start + i)
 }
 
 #[cfg(test)]

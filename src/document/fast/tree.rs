@@ -120,7 +120,7 @@ struct Tree {
 }
 
 impl<'a> Sink<'a> for Tree {
-    #[inline]
+    #[inline(always)]
     fn event(&mut self, event: Event<'a>, span: Span) -> bool {
         let line = line_of(span.start);
         match event {
