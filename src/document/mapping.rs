@@ -80,7 +80,7 @@ impl Mapping {
     pub fn insert(&mut self, key: Node, value: Node) -> Result<(), Node> {
         match &mut self.entries {
             Entries::Few(entries) => {
-                if entries.iter().any(|(k, _)| k.value == key.value) {
+                if entries.iter().any(|(k, _)| same_key(&k.value, &key.value)) {
                     return Err(key);
                 }
                 if entries.len() < FEW_ENTRIES {
@@ -121,7 +121,10 @@ impl Mapping {
     pub(super) fn from_distinct(entries: Vec<(Node, Node)>) -> Option<Self> {
         if entries.len() <= FEW_ENTRIES {
             for (i, (key, _)) in entries.iter().enumerate() {
-                if entries[..i].iter().any(|(k, _)| k.value == key.value) {
+                if entries[..i]
+                    .iter()
+                    .any(|(k, _)| same_key(&k.value, &key.value))
+                {
                     return None;
                 }
             }
@@ -176,6 +179,17 @@ impl Mapping {
     /// Whether the mapping has no entries.
     pub fn is_empty(&self) -> bool {
         self.len() == 0
+    }
+}
+
+/// `a == b`, with the common case of two string keys compared in place:
+/// the call to the general equality cost more than the comparison.
+#[inline]
+fn same_key(a: &Value, b: &Value) -> bool {
+    match (a, b) {
+        (Value::String(a), Value::String(b)) => a == b,
+        (Value::String(_), _) | (_, Value::String(_)) => false,
+        _ => a == b,
     }
 }
 
