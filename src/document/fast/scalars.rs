@@ -160,13 +160,9 @@ impl<'a, S: Sink<'a>> Scanner<'a, '_, S> {
         let bytes = self.text.as_bytes();
         let body = offset + 1;
         if bytes[offset] == b'"' {
-            let mut end = body;
-            loop {
-                match self.byte(end, line.end)? {
-                    b'"' => break,
-                    b'\\' => return None,
-                    _ => end += 1,
-                }
+            let end = body + memchr::memchr2(b'"', b'\\', &bytes[body..line.end])?;
+            if bytes[end] == b'\\' {
+                return None;
             }
             return Some((
                 Cow::Borrowed(&self.text[body..end]),
@@ -177,14 +173,12 @@ impl<'a, S: Sink<'a>> Scanner<'a, '_, S> {
         let mut end = body;
         let mut escaped = false;
         loop {
-            match self.byte(end, line.end)? {
-                b'\'' if self.byte(end + 1, line.end) == Some(b'\'') => {
-                    escaped = true;
-                    end += 2;
-                }
-                b'\'' => break,
-                _ => end += 1,
+            end += memchr::memchr(b'\'', &bytes[end..line.end])?;
+            if self.byte(end + 1, line.end) != Some(b'\'') {
+                break;
             }
+            escaped = true;
+            end += 2;
         }
         let raw = &self.text[body..end];
         let text = if escaped {
