@@ -14,7 +14,11 @@
 //!   ends;
 //! - an anchored node is copied when it is complete and an alias clones
 //!   that copy, which gives the same nodes, lines included, as replaying
-//!   its events (anchors in configuration files are small and used);
+//!   its events (anchors in configuration files are small and used). The
+//!   copies are held to the alias expansion budgets as well: anchors
+//!   nested in anchors copy their content again at each level, and a file
+//!   built to multiply that goes to the parser, whose tape costs nothing
+//!   per anchor;
 //! - every rule of the builder that can fail (duplicate keys, merge keys,
 //!   aliases to no anchor, the expansion budgets and the depth limit) is
 //!   checked the same way, with the same measures, but a failure only
@@ -113,6 +117,11 @@ struct Tree {
     alias_nodes: usize,
     /// Bytes of scalar text added by alias expansion so far.
     alias_bytes: usize,
+    /// Nodes in the copies of anchored nodes so far (an upper bound: the
+    /// builder's measure of each).
+    kept_nodes: usize,
+    /// Bytes of scalar text in those copies so far.
+    kept_bytes: usize,
     /// The current document's root, once complete.
     root: Option<Node>,
     /// Finished documents.
@@ -181,7 +190,7 @@ impl Tree {
             depth: 0,
         };
         if anchor > 0 {
-            self.register(anchor, &built);
+            self.register(anchor, &built)?;
         }
         self.complete(built, merge)
     }
@@ -243,17 +252,24 @@ impl Tree {
             depth: open.depth + 1,
         };
         if open.anchor > 0 {
-            self.register(open.anchor, &built);
+            self.register(open.anchor, &built)?;
         }
         self.complete(built, false)
     }
 
-    /// Keeps a copy of an anchored node for its aliases.
-    fn register(&mut self, id: usize, built: &Built) {
+    /// Keeps a copy of an anchored node for its aliases, unless the
+    /// copies would go past the expansion budgets.
+    fn register(&mut self, id: usize, built: &Built) -> Option<()> {
+        self.kept_nodes = self.kept_nodes.saturating_add(built.size);
+        self.kept_bytes = self.kept_bytes.saturating_add(built.bytes);
+        if self.kept_nodes > MAX_ALIAS_NODES || self.kept_bytes > MAX_ALIAS_BYTES {
+            return None;
+        }
         if self.anchors.len() <= id {
             self.anchors.resize(id + 1, None);
         }
         self.anchors[id] = Some(built.clone());
+        Some(())
     }
 
     /// Adds a completed node to the innermost open collection, or makes it
