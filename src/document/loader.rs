@@ -192,14 +192,14 @@ pub fn load(bytes: &[u8]) -> Result<Node, LoadError> {
 /// file or one with only comments).
 ///
 /// Files in the common subset of YAML take the fast path (see
-/// [`super::fast`]); any other file, and any file the fast path's events
-/// do not load (a duplicate key, say), is loaded again by the full parser,
-/// so every error is the parser's own, at its position.
+/// [`super::fast`]), which builds their trees itself; any other file, and
+/// any file the fast path does not load (a duplicate key, say), is loaded
+/// again by the full parser, so every error is the parser's own, at its
+/// position.
 pub fn load_documents(bytes: &[u8]) -> Result<Vec<Node>, LoadError> {
     let text = decode(bytes)?;
-    let mut fast = Loading::default();
-    if fast::read(text, &mut fast).is_some() {
-        return Ok(fast.builder.into_documents());
+    if let Some(documents) = fast::load(text) {
+        return Ok(documents);
     }
     build(Parser::new_from_str(text))
 }
@@ -251,14 +251,6 @@ impl<'input> Loading<'input> {
                 .builder
                 .handle(event, span, Origin::Replayed { alias_top })?;
         }
-    }
-}
-
-impl<'input> fast::Sink<'input> for Loading<'input> {
-    /// A fast-path event that does not load is refused: the parser's path
-    /// then reports the error, at the parser's position.
-    fn event(&mut self, event: Event<'input>, span: Span) -> bool {
-        self.feed(event, span).is_ok()
     }
 }
 

@@ -80,7 +80,7 @@ impl Mapping {
     pub fn insert(&mut self, key: Node, value: Node) -> Result<(), Node> {
         match &mut self.entries {
             Entries::Few(entries) => {
-                if entries.iter().any(|(k, _)| k.value == key.value) {
+                if entries.iter().any(|(k, _)| same_key(&k.value, &key.value)) {
                     return Err(key);
                 }
                 if entries.len() < FEW_ENTRIES {
@@ -112,6 +112,35 @@ impl Mapping {
                 }
             }
         }
+    }
+
+    /// The mapping of `entries`, in their order, when no two keys are
+    /// equal; `None` when some are. It holds what inserting the entries one
+    /// by one would, in the storage that would give, without growing it
+    /// entry by entry.
+    pub(super) fn from_distinct(entries: Vec<(Node, Node)>) -> Option<Self> {
+        if entries.len() <= FEW_ENTRIES {
+            for (i, (key, _)) in entries.iter().enumerate() {
+                if entries[..i]
+                    .iter()
+                    .any(|(k, _)| same_key(&k.value, &key.value))
+                {
+                    return None;
+                }
+            }
+            return Some(Mapping {
+                entries: Entries::Few(entries),
+            });
+        }
+        let mut table = IndexMap::with_capacity_and_hasher(entries.len(), Default::default());
+        for (key, value) in entries {
+            if table.insert(Key(key), value).is_some() {
+                return None;
+            }
+        }
+        Some(Mapping {
+            entries: Entries::Many(table),
+        })
     }
 
     /// The value and key node for `key`, if present.
@@ -150,6 +179,17 @@ impl Mapping {
     /// Whether the mapping has no entries.
     pub fn is_empty(&self) -> bool {
         self.len() == 0
+    }
+}
+
+/// `a == b`, with the common case of two string keys compared in place:
+/// the call to the general equality cost more than the comparison.
+#[inline]
+fn same_key(a: &Value, b: &Value) -> bool {
+    match (a, b) {
+        (Value::String(a), Value::String(b)) => a == b,
+        (Value::String(_), _) | (_, Value::String(_)) => false,
+        _ => a == b,
     }
 }
 

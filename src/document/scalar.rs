@@ -20,26 +20,27 @@ pub(super) const MAX_RADIX_DIGITS: usize = 1024;
 /// type.
 pub(super) fn resolve_plain(text: &str) -> Result<Value, String> {
     // Every null, bool, int and float form starts with one of these bytes
-    // (or is empty), so most strings are known at their first byte.
-    if !matches!(
-        text.as_bytes().first(),
-        None | Some(
-            b'0'..=b'9' | b'-' | b'+' | b'.' | b'~' | b'n' | b'N' | b't' | b'T' | b'f' | b'F'
-        )
-    ) {
-        return Ok(Value::String(text.to_owned()));
-    }
-    if is_null(text) {
-        return Ok(Value::Null);
-    }
-    if let Some(b) = parse_bool(text) {
-        return Ok(Value::Bool(b));
-    }
-    if let Some(n) = parse_int(text)? {
-        return Ok(Value::Int(n));
-    }
-    if let Some(x) = parse_float(text) {
-        return Ok(Value::Float(x));
+    // (or is empty), so most strings are known at their first byte; and
+    // the first byte also tells the words (null, bool) from the numbers,
+    // so a key such as `name` or `timeout` is not tried as a number.
+    match text.as_bytes().first() {
+        None | Some(b'~' | b'n' | b'N' | b't' | b'T' | b'f' | b'F') => {
+            if is_null(text) {
+                return Ok(Value::Null);
+            }
+            if let Some(b) = parse_bool(text) {
+                return Ok(Value::Bool(b));
+            }
+        }
+        Some(b'0'..=b'9' | b'-' | b'+' | b'.') => {
+            if let Some(n) = parse_int(text)? {
+                return Ok(Value::Int(n));
+            }
+            if let Some(x) = parse_float(text) {
+                return Ok(Value::Float(x));
+            }
+        }
+        Some(_) => {}
     }
     Ok(Value::String(text.to_owned()))
 }

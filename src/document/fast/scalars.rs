@@ -39,6 +39,20 @@ pub(super) fn is_indicator(byte: u8) -> bool {
     )
 }
 
+/// The bytes that stop the scan of a plain key: `:` and `#` (which end it
+/// in some places) and the flow indicators (which the fast path leaves to
+/// the parser there).
+static KEY_STOPS: [bool; 256] = {
+    let mut stops = [false; 256];
+    let mut i = 0;
+    let bytes = b":#,[]{}";
+    while i < bytes.len() {
+        stops[bytes[i] as usize] = true;
+        i += 1;
+    }
+    stops
+};
+
 /// The flow indicators, which a plain key may not hold here.
 pub(super) fn is_flow_indicator(byte: u8) -> bool {
     matches!(byte, b',' | b'[' | b']' | b'{' | b'}')
@@ -73,7 +87,16 @@ impl<'a, S: Sink<'a>> Scanner<'a, '_, S> {
             return Some(None);
         }
         let mut end = offset;
-        while end < line.end {
+        loop {
+            // Most bytes of a key stop nothing: skip them through a table.
+            let Some(skipped) = bytes[end..line.end]
+                .iter()
+                .position(|&b| KEY_STOPS[usize::from(b)])
+            else {
+                // No `:` ends it: the line holds a value.
+                return Some(None);
+            };
+            end += skipped;
             match bytes[end] {
                 b':' if matches!(self.byte(end + 1, line.end), None | Some(b' ')) => {
                     if bytes[end - 1] == b' ' || end - offset > MAX_KEY_LEN {
@@ -90,7 +113,6 @@ impl<'a, S: Sink<'a>> Scanner<'a, '_, S> {
                 _ => end += 1,
             }
         }
-        Some(None)
     }
 
     /// Whether the `-` at `offset` starts a plain scalar (a non-space
@@ -108,14 +130,19 @@ impl<'a, S: Sink<'a>> Scanner<'a, '_, S> {
         if is_indicator(first) && !(first == b'-' && self.plain_may_start_with_dash(line, offset)) {
             return None;
         }
-        let mut end = offset;
-        while end < line.end {
-            match bytes[end] {
-                b':' if matches!(self.byte(end + 1, line.end), None | Some(b' ')) => return None,
-                b'#' if bytes[end - 1] == b' ' => break,
-                _ => end += 1,
+        // Only a `:` or a `#` can end it before the line does.
+        let mut from = offset;
+        let mut end = loop {
+            let Some(found) = memchr::memchr2(b':', b'#', &bytes[from..line.end]) else {
+                break line.end;
+            };
+            let at = from + found;
+            match bytes[at] {
+                b':' if matches!(self.byte(at + 1, line.end), None | Some(b' ')) => return None,
+                b'#' if bytes[at - 1] == b' ' => break at,
+                _ => from = at + 1,
             }
-        }
+        };
         while bytes[end - 1] == b' ' {
             end -= 1;
         }
@@ -133,13 +160,9 @@ impl<'a, S: Sink<'a>> Scanner<'a, '_, S> {
         let bytes = self.text.as_bytes();
         let body = offset + 1;
         if bytes[offset] == b'"' {
-            let mut end = body;
-            loop {
-                match self.byte(end, line.end)? {
-                    b'"' => break,
-                    b'\\' => return None,
-                    _ => end += 1,
-                }
+            let end = body + memchr::memchr2(b'"', b'\\', &bytes[body..line.end])?;
+            if bytes[end] == b'\\' {
+                return None;
             }
             return Some((
                 Cow::Borrowed(&self.text[body..end]),
@@ -150,14 +173,12 @@ impl<'a, S: Sink<'a>> Scanner<'a, '_, S> {
         let mut end = body;
         let mut escaped = false;
         loop {
-            match self.byte(end, line.end)? {
-                b'\'' if self.byte(end + 1, line.end) == Some(b'\'') => {
-                    escaped = true;
-                    end += 2;
-                }
-                b'\'' => break,
-                _ => end += 1,
+            end += memchr::memchr(b'\'', &bytes[end..line.end])?;
+            if self.byte(end + 1, line.end) != Some(b'\'') {
+                break;
             }
+            escaped = true;
+            end += 2;
         }
         let raw = &self.text[body..end];
         let text = if escaped {

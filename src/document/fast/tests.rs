@@ -6,7 +6,7 @@ use std::path::Path;
 use proptest::prelude::*;
 use saphyr_parser::{Event, Parser, Span};
 
-use super::events;
+use super::{events, load};
 use crate::document::loader::{load_documents, load_documents_with_parser};
 use crate::document::value::{Node, Value};
 
@@ -70,8 +70,25 @@ fn same_value(a: &Value, b: &Value) -> bool {
     }
 }
 
-/// Checks the law on one text; returns whether the fast path took it.
-fn check(text: &str) -> bool {
+/// How far the fast path took a text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Taken {
+    /// It did not read it: outside the subset, or not YAML.
+    NotRead,
+    /// It read it, but the tree breaks a rule of the loader.
+    Read,
+    /// It read it and built its tree.
+    Built,
+}
+
+/// Checks the law on one text; says how far the fast path took it.
+///
+/// The fast path's tree must be the parser's path's, lines included, and
+/// it may refuse only files that the parser's path refuses as well: its
+/// builder gives up exactly where the general one fails (but for copies of
+/// anchors past the budgets, which no ordinary file comes near; see
+/// [`nested_anchors_are_copied_within_the_budgets`]).
+fn check(text: &str) -> Taken {
     let fast = fast_events(text);
     if let Some(fast) = &fast {
         let parsed = parser_events(text);
@@ -81,17 +98,41 @@ fn check(text: &str) -> bool {
             "fast path events differ from the parser's for {text:?}"
         );
     }
-    let loaded = load_documents(text.as_bytes());
     let full = load_documents_with_parser(text.as_bytes());
+    let direct = load(text);
+    match (&direct, &full) {
+        (Some(a), Ok(b)) => assert!(
+            same_trees(a, b),
+            "the fast path's tree differs for {text:?}: {a:?} vs {b:?}"
+        ),
+        (Some(a), Err(b)) => {
+            panic!("the fast path loaded {text:?} as {a:?}, the parser failed: {b}")
+        }
+        (None, Ok(_)) => assert!(
+            fast.is_none(),
+            "the fast path read {text:?} but did not build the tree that loads"
+        ),
+        (None, Err(_)) => {}
+    }
+    let loaded = load_documents(text.as_bytes());
     match (&loaded, &full) {
         (Ok(a), Ok(b)) => assert!(
-            a.len() == b.len() && a.iter().zip(b).all(|(x, y)| same_tree(x, y)),
+            same_trees(a, b),
             "trees differ for {text:?}: {a:?} vs {b:?}"
         ),
         (Err(a), Err(b)) => assert_eq!(a, b, "errors differ for {text:?}"),
         _ => panic!("one path failed for {text:?}: {loaded:?} vs {full:?}"),
     }
-    fast.is_some()
+    match (fast, direct) {
+        (_, Some(_)) => Taken::Built,
+        (Some(_), None) => Taken::Read,
+        (None, None) => Taken::NotRead,
+    }
+}
+
+/// [`same_tree`] for the documents of a stream.
+fn same_trees(a: &[Node], b: &[Node]) -> bool {
+    a.len() == b.len() && a.iter().zip(b).all(|(x, y)| same_tree(x, y))
 }
 
 /// Every `.yaml` file under `dir`, recursively.
@@ -128,7 +169,7 @@ fn real_documents_load_alike() {
     for path in &files {
         let bytes = std::fs::read(path).unwrap();
         if let Ok(text) = std::str::from_utf8(&bytes)
-            && check(text)
+            && check(text) == Taken::Built
         {
             fast += 1;
         }
@@ -168,7 +209,7 @@ other:
     three
 empty:
 ";
-    assert!(check(text), "the fast path gave up");
+    assert_eq!(check(text), Taken::Built, "the fast path gave up");
 }
 
 /// Lines for generated documents: fragments that are often valid YAML
@@ -296,7 +337,7 @@ fn the_benchmark_corpus_takes_the_fast_path_and_loads_alike() {
             continue;
         }
         blobs += 1;
-        if check(std::str::from_utf8(body).unwrap()) {
+        if check(std::str::from_utf8(body).unwrap()) == Taken::Built {
             fast += 1;
         }
     }
@@ -554,13 +595,102 @@ fn generated_trees_often_take_the_fast_path() {
     let mut runner = proptest::test_runner::TestRunner::deterministic();
     let strategy = tree_documents();
     let total = 500;
-    let fast = (0..total)
-        .filter(|_| check(&strategy.new_tree(&mut runner).unwrap().current()))
-        .count();
+    let taken: Vec<Taken> = (0..total)
+        .map(|_| check(&strategy.new_tree(&mut runner).unwrap().current()))
+        .collect();
+    let read = taken.iter().filter(|&&t| t != Taken::NotRead).count();
+    let built = taken.iter().filter(|&&t| t == Taken::Built).count();
     // Many generated documents are invalid (duplicate keys, bad merges,
     // aliases before their anchors) and must be refused; the rest load.
     assert!(
-        fast * 10 > total,
-        "only {fast} of {total} took the fast path"
+        read * 10 > total,
+        "only {read} of {total} were read by the fast path"
     );
+    assert!(
+        built * 20 > total,
+        "only {built} of {total} were built by the fast path"
+    );
+}
+
+/// Files the fast path reads but whose trees break a rule of the loader:
+/// its builder gives them up, and the parser's path says what is wrong.
+#[test]
+fn files_that_break_a_rule_are_left_to_the_parser() {
+    let refused = [
+        "a: 1\nb: 2\na: 3\n",
+        "a: 1\n\"a\": 2\n",
+        "m: &m {x: 1}\nn:\n  <<: *m\n  <<: *m\n",
+        "n:\n  <<: 1\n",
+        "n:\n  <<: [{a: 1}, b]\n",
+        "a: &x\n  b: *x\n",
+    ];
+    let overlong = format!("big: 0x{}\n", "f".repeat(2000));
+    for text in refused.iter().copied().chain([overlong.as_str()]) {
+        assert!(fast_events(text).is_some(), "not read: {text:?}");
+        assert_eq!(check(text), Taken::Read, "{text:?}");
+        assert!(load_documents(text.as_bytes()).is_err());
+    }
+}
+
+/// The alias budgets hold on the fast path as they do on the parser's: a
+/// file that expands past them is refused, with the parser's error.
+#[test]
+fn alias_budgets_hold_on_the_fast_path() {
+    let items: Vec<String> = (0..1000).map(|i| format!("  - {i}\n")).collect();
+    let mut text = format!("a: &a\n{}", items.concat());
+    let within = text.clone() + "b: *a\n";
+    assert_eq!(check(&within), Taken::Built);
+    for i in 0..1000 {
+        text.push_str(&format!("k{i}: *a\n"));
+    }
+    assert!(fast_events(&text).is_some());
+    assert_eq!(check(&text), Taken::Read, "expanded past the node budget");
+    assert!(matches!(
+        load_documents(text.as_bytes()),
+        Err(crate::document::LoadError::ExpansionTooLarge { .. })
+    ));
+}
+
+/// Anchors, aliases and merge keys load on the fast path: the benchmark's
+/// files use all three.
+#[test]
+fn aliases_and_merges_take_the_fast_path() {
+    for text in [
+        "pool: &pool\n  min: 1\n  max: 2\nreplica: *pool\n",
+        "d: &d {t: 1, r: 2}\nroutes:\n- path: /a\n  <<: *d\n  t: 5\n",
+        "a: &a {x: 1}\nb: &b\n  y: 2\n  x: 3\nc:\n  <<:\n  - *a\n  - *b\n  z: 0\n",
+        "a: &a\n  b: &b [1, 2]\n  c: *b\nd: *a\ne: *b\n",
+        "s: &s text\nt: *s\nl:\n- *s\nu: &s other\nv: *s\n",
+    ] {
+        assert_eq!(check(text), Taken::Built, "not on the fast path: {text:?}");
+    }
+}
+
+/// Anchors nested in anchors: the fast path copies each anchored node, so
+/// a file that would make those copies larger than the alias budgets is
+/// left to the parser (whose anchors cost nothing until used); it loads
+/// all the same.
+#[test]
+fn nested_anchors_are_copied_within_the_budgets() {
+    let nested = |levels: usize| {
+        let mut text = String::new();
+        for level in 0..levels {
+            text.push_str(&format!("{}k{level}: &a{level}\n", "  ".repeat(level)));
+        }
+        text.push_str(&format!(
+            "{}leaf: {}\n",
+            "  ".repeat(levels),
+            "x".repeat(200_000)
+        ));
+        text
+    };
+    assert_eq!(check(&nested(50)), Taken::Built);
+    // The one refusal of a file that loads: not through `check`, whose law
+    // is that the fast path refuses only what the parser's path refuses.
+    let many = nested(100);
+    assert!(fast_events(&many).is_some());
+    assert!(load(&many).is_none(), "kept copies past the budgets");
+    let loaded = load_documents(many.as_bytes()).unwrap();
+    let full = load_documents_with_parser(many.as_bytes()).unwrap();
+    assert!(same_trees(&loaded, &full));
 }
