@@ -227,11 +227,16 @@ fn side(wire: Option<SideIn<'_>>) -> Option<Option<SideValue>> {
 }
 
 #[cfg(test)]
-mod tests {
+pub(super) mod tests {
     use super::*;
     use crate::diff::Segment;
 
-    fn value(json: &str, value_type: ValueType, line: u32) -> Option<SideValue> {
+    /// A side value, for the tests of what is written with this encoding.
+    pub(in crate::store) fn value(
+        json: &str,
+        value_type: ValueType,
+        line: u32,
+    ) -> Option<SideValue> {
         Some(SideValue {
             json: RawValue::from_string(json.to_owned()).unwrap(),
             value_type,

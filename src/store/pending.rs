@@ -97,9 +97,10 @@ pub(super) fn decode(text: &str) -> Option<Vec<ServiceReport>> {
 }
 
 /// Moves up to `max_runs` pending runs, oldest first, into `services` and
-/// `differences` in one transaction, and returns how many it moved. A
-/// document that does not decode stays where it is (`show` of that run
-/// reports it damaged) and does not stop the others.
+/// `differences` in one transaction, and returns how many it moved. A run
+/// whose document does not decode, or whose rows do not go in (a row of
+/// the same key already there), stays pending (`show` still reads it
+/// from its document) and does not stop the others.
 pub(super) fn settle(conn: &mut Connection, max_runs: usize) -> rusqlite::Result<usize> {
     // Most calls find nothing: a read, not a write lock, says so.
     let any: bool = conn.query_row("SELECT EXISTS (SELECT 1 FROM pending_rows)", [], |row| {
@@ -108,28 +109,30 @@ pub(super) fn settle(conn: &mut Connection, max_runs: usize) -> rusqlite::Result
     if !any {
         return Ok(0);
     }
-    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-    let mut runs = Vec::new();
-    {
-        let mut stmt = tx.prepare("SELECT run_id, services FROM pending_rows ORDER BY run_id")?;
-        let mut rows = stmt.query([])?;
-        while runs.len() < max_runs {
-            let Some(row) = rows.next()? else { break };
-            let run_id: i64 = row.get(0)?;
-            let text = row.get_ref(1)?.as_str()?;
-            if let Some(services) = decode(text) {
-                runs.push((run_id, services));
-            }
+    let mut tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+    let ids: Vec<i64> = tx
+        .prepare("SELECT run_id FROM pending_rows ORDER BY run_id")?
+        .query_map([], |row| row.get(0))?
+        .collect::<Result<_, _>>()?;
+    let mut moved = 0;
+    for run_id in ids {
+        if moved == max_runs {
+            break;
+        }
+        let services = tx.query_row(
+            "SELECT services FROM pending_rows WHERE run_id = ?1",
+            [run_id],
+            |row| Ok(row.get_ref(0)?.as_str().ok().and_then(decode)),
+        )?;
+        let Some(services) = services else { continue };
+        let run = tx.savepoint()?;
+        let written = save::insert_rows(&run, run_id, &services, &save::TestHooks::none())
+            .and_then(|()| run.execute("DELETE FROM pending_rows WHERE run_id = ?1", [run_id]));
+        if written.is_ok() {
+            run.commit()?;
+            moved += 1;
         }
     }
-    {
-        let mut remove = tx.prepare_cached("DELETE FROM pending_rows WHERE run_id = ?1")?;
-        for (run_id, services) in &runs {
-            save::insert_rows(&tx, *run_id, services, &save::TestHooks::none())?;
-            remove.execute([run_id])?;
-        }
-    }
-    let moved = runs.len();
     tx.commit()?;
     Ok(moved)
 }
@@ -145,26 +148,27 @@ impl Store {
         if self.version < PENDING_VERSION {
             return Ok(None);
         }
-        let text: Option<String> = self
+        let found: Option<Option<Vec<ServiceReport>>> = self
             .conn
             .query_row(
                 "SELECT services FROM pending_rows WHERE run_id = ?1",
                 [id],
-                |row| row.get(0),
+                |row| Ok(row.get_ref(0)?.as_str().ok().and_then(decode)),
             )
             .optional()
             .map_err(|error| StoreError::Read {
                 path: self.path.clone(),
                 error,
             })?;
-        text.map(|text| {
-            decode(&text).ok_or_else(|| StoreError::Damaged {
-                id,
-                path: self.path.clone(),
-                detail: "its pending services do not read".to_owned(),
+        found
+            .map(|services| {
+                services.ok_or_else(|| StoreError::Damaged {
+                    id,
+                    path: self.path.clone(),
+                    detail: "its pending services do not read".to_owned(),
+                })
             })
-        })
-        .transpose()
+            .transpose()
     }
 
     /// Writes the rows of up to `max_runs` pending runs (see the module
@@ -182,20 +186,11 @@ impl Store {
 
 #[cfg(test)]
 mod tests {
-    use serde_json::value::RawValue;
-
     use super::*;
-    use crate::diff::{Difference, Kind, Path, Segment, SideValue};
+    use crate::diff::{Difference, Kind, Path, Segment};
     use crate::document::ValueType;
     use crate::report::{ErrorKind, ServiceFailure};
-
-    fn value(json: &str, value_type: ValueType, line: u32) -> Option<SideValue> {
-        Some(SideValue {
-            json: RawValue::from_string(json.to_owned()).unwrap(),
-            value_type,
-            line,
-        })
-    }
+    use crate::store::payload::tests::value;
 
     fn service(name: &str, outcome: Outcome) -> ServiceReport {
         let blob = |c: char| Some(c.to_string().repeat(40));
@@ -270,5 +265,57 @@ mod tests {
         ] {
             assert_eq!(decode(&bad), None, "{bad}");
         }
+    }
+
+    #[test]
+    fn a_run_whose_rows_cannot_go_in_stays_pending_readable_and_stops_no_other() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("runs.db");
+        drop(Store::open(&path).unwrap());
+        let conn = Connection::open(&path).unwrap();
+        for id in 1..=3 {
+            conn.execute(
+                "INSERT INTO runs VALUES (?1, 't', 'r', 'a', 'c', 'p', 'b', 'c', 'q', 'f', 'v',
+                                         1, 1, 1, 0, 0, 0, 0, 0, NULL, NULL)",
+                [id],
+            )
+            .unwrap();
+        }
+        let same = vec![service("same", Outcome::Identical)];
+        let document = encode(&same).unwrap();
+        // Run 1 has a row of the same key already, run 2 a document that
+        // is not text; run 3 is fine.
+        conn.execute_batch(
+            "INSERT INTO services (run_id, service, ordinal, status) VALUES (1, 'same', 0, 'identical')",
+        )
+        .unwrap();
+        conn.execute(
+            "INSERT INTO pending_rows VALUES (1, ?1), (2, x'00ff'), (3, ?1)",
+            [&document],
+        )
+        .unwrap();
+        drop(conn);
+
+        let mut store = Store::open(&path).unwrap();
+        let pending = |store: &Store| -> Vec<i64> {
+            let mut stmt = store
+                .conn
+                .prepare("SELECT run_id FROM pending_rows ORDER BY run_id")
+                .unwrap();
+            stmt.query_map([], |row| row.get(0))
+                .unwrap()
+                .collect::<Result<_, _>>()
+                .unwrap()
+        };
+        assert_eq!(pending(&store), [1, 2]);
+        assert_eq!(store.load_run(3).unwrap().services, same);
+        assert_eq!(store.load_run(1).unwrap().services, same);
+        assert!(
+            matches!(store.load_run(2), Err(StoreError::Damaged { id: 2, .. })),
+            "{:?}",
+            store.load_run(2).err()
+        );
+        assert_eq!(store.settle_pending(usize::MAX).unwrap(), 0);
+        assert_eq!(pending(&store), [1, 2]);
     }
 }

@@ -4,7 +4,7 @@
 
 use std::time::Duration;
 
-use rusqlite::{Connection, Transaction, TransactionBehavior, params};
+use rusqlite::{Connection, TransactionBehavior, params};
 
 use super::{RunMeta, Store, StoreError, pending};
 use crate::diff::SideValue;
@@ -107,7 +107,7 @@ fn save(
 
 /// Writes the `services` and `differences` rows of run `run_id`.
 pub(super) fn insert_rows(
-    tx: &Transaction<'_>,
+    tx: &Connection,
     run_id: i64,
     services: &[ServiceReport],
     hooks: &TestHooks,
