@@ -191,7 +191,7 @@ fn step_matches<S: StepView>(step: &PatternStep, at: &S) -> bool {
                     && at.index().is_some_and(|i| token.parse() == Ok(i)))
         }
         PatternStep::Exact(Segment::Key(key)) => {
-            matches!(at.key(), Some(Value::String(k)) if k == key)
+            matches!(at.key(), Some(Value::String(k)) if **k == **key)
         }
         PatternStep::Exact(Segment::NonStringKey { plain, key_type }) => at
             .key()
@@ -219,7 +219,7 @@ pub(crate) fn item_key(item: &Value, key: &str) -> Option<String> {
     let Value::Mapping(mapping) = item else {
         return None;
     };
-    let (_, value) = mapping.get(&Value::String(key.to_owned()))?;
+    let (_, value) = mapping.get(&Value::String(key.into()))?;
     match &value.value {
         Value::Sequence(_) | Value::Mapping(_) | Value::Tagged(_) => None,
         scalar => Some(scalar.plain_form().into_owned()),

@@ -76,7 +76,7 @@ impl Selector {
                     (&item.value, item.line)
                 }
                 (Segment::Key(key), Value::Mapping(mapping)) => {
-                    match mapping.get(&Value::String(key.clone())) {
+                    match mapping.get(&Value::String(key.as_str().into())) {
                         Some((key, value)) => (&value.value, key.line),
                         None if self.untyped_keys => {
                             let mut same = mapping

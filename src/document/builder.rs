@@ -329,7 +329,7 @@ impl Builder {
             return Ok(());
         };
         let value = match frame.content {
-            Content::Sequence(items) => Value::Sequence(items),
+            Content::Sequence(items) => Value::Sequence(items.into_boxed_slice()),
             Content::Mapping(state) => Value::Mapping(Box::new(state.finish())),
         };
         let built = Built {

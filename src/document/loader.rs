@@ -182,7 +182,7 @@ pub fn load(bytes: &[u8]) -> Result<Node, LoadError> {
             None => Node::new(Value::Null, 1),
             Some(first) => {
                 let line = first.line;
-                Node::new(Value::Sequence(documents), line)
+                Node::new(Value::Sequence(documents.into_boxed_slice()), line)
             }
         },
     })

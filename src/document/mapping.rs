@@ -15,9 +15,11 @@ use indexmap::map::raw_entry_v1::RawEntryMut;
 
 use super::value::{Node, Value};
 
-/// Entries kept without a hash table: a linear search through this many
-/// keys costs less than hashing one.
-const FEW_ENTRIES: usize = 8;
+/// Entries kept without a hash table. Keys of configuration mappings are
+/// short and mostly differ in length, so comparing them is cheap; at 8 the
+/// tables built for the many mappings of 9 to 16 entries (labels, probes,
+/// environments) cost more than all the linear searches they saved.
+const FEW_ENTRIES: usize = 16;
 
 /// A mapping key: the key's node, hashed and compared by its value only.
 #[derive(Debug, Clone)]

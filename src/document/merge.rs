@@ -54,7 +54,7 @@ mod tests {
     use super::*;
 
     fn s(text: &str, line: u32) -> Node {
-        Node::new(Value::String(text.to_owned()), line)
+        Node::new(Value::String(text.into()), line)
     }
 
     fn mapping(entries: &[(&str, &str, u32)]) -> Mapping {
@@ -96,10 +96,10 @@ mod tests {
     fn sources_must_be_mappings() {
         let m = Node::new(Value::Mapping(Box::new(mapping(&[("a", "b", 1)]))), 1);
         assert_eq!(sources(m.clone()).unwrap().len(), 1);
-        let seq = Node::new(Value::Sequence(vec![m.clone(), m]), 1);
+        let seq = Node::new(Value::Sequence(Box::new([m.clone(), m])), 1);
         assert_eq!(sources(seq).unwrap().len(), 2);
         assert!(sources(s("x", 1)).unwrap_err().contains("found a string"));
-        let bad = Node::new(Value::Sequence(vec![s("x", 1)]), 1);
+        let bad = Node::new(Value::Sequence(Box::new([s("x", 1)])), 1);
         assert!(sources(bad).unwrap_err().contains("in its sequence"));
         assert!(sources(Node::new(Value::Null, 1)).is_err());
     }

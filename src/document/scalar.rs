@@ -42,7 +42,7 @@ pub(super) fn resolve_plain(text: &str) -> Result<Value, String> {
         }
         Some(_) => {}
     }
-    Ok(Value::String(text.to_owned()))
+    Ok(Value::String(text.into()))
 }
 
 /// `~`, `null`, `Null`, `NULL` or nothing at all.
@@ -177,7 +177,7 @@ fn big(negative: bool, significant: String) -> Integer {
     } else {
         significant
     };
-    Integer::Big(digits.into_boxed_str())
+    Integer::Big(Box::new(digits))
 }
 
 /// Digits after `0x` or `0o`; `Ok(None)` when they are not all of the
@@ -243,7 +243,7 @@ mod tests {
     }
 
     fn big_int(digits: &str) -> Value {
-        Value::Int(Integer::Big(digits.into()))
+        Value::Int(Integer::Big(Box::new(digits.into())))
     }
 
     fn plain(text: &str) -> Value {
@@ -251,7 +251,7 @@ mod tests {
     }
 
     fn string(text: &str) -> Value {
-        Value::String(text.to_owned())
+        Value::String(text.into())
     }
 
     #[test]

@@ -106,12 +106,12 @@ pub(super) fn scalar_value(text: &str, plain: bool, tag: Option<&Tag>) -> Result
         if plain {
             scalar::resolve_plain(text)
         } else {
-            Ok(Value::String(text.to_owned()))
+            Ok(Value::String(text.into()))
         }
     };
     match tag.map(classify) {
         None => untagged(),
-        Some(TagKind::NonSpecific) => Ok(Value::String(text.to_owned())),
+        Some(TagKind::NonSpecific) => Ok(Value::String(text.into())),
         Some(TagKind::Core(core)) => core_scalar(core, text),
         Some(TagKind::Other(tag)) => Ok(Value::Tagged(Box::new(Tagged {
             tag,
@@ -123,7 +123,7 @@ pub(super) fn scalar_value(text: &str, plain: bool, tag: Option<&Tag>) -> Result
 /// A scalar under a core tag: its text must be one of that type's forms.
 fn core_scalar(core: CoreType, text: &str) -> Result<Value, String> {
     let value = match core {
-        CoreType::Str => Some(Value::String(text.to_owned())),
+        CoreType::Str => Some(Value::String(text.into())),
         CoreType::Int => scalar::parse_int(text)?.map(Value::Int),
         CoreType::Float => match scalar::parse_int_as_float(text)? {
             Some(x) => Some(Value::Float(x)),

@@ -83,6 +83,6 @@ proptest! {
         // A JSON string is a YAML double-quoted scalar.
         let text = serde_json::to_string(&s).unwrap();
         let node = load(text.as_bytes()).unwrap();
-        prop_assert_eq!(node.value, Value::String(s));
+        prop_assert_eq!(node.value, Value::String(s.into()));
     }
 }

@@ -40,7 +40,7 @@ fn mapping(entries: Vec<(&str, Node)>) -> Node {
     let mut mapping = Mapping::new();
     for (line, (key, value)) in (1..).zip(entries) {
         mapping
-            .insert(Node::new(Value::String(key.to_owned()), line), value)
+            .insert(Node::new(Value::String(key.into()), line), value)
             .unwrap();
     }
     Node::new(Value::Mapping(Box::new(mapping)), 1)

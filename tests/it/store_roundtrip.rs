@@ -216,7 +216,7 @@ fn node(value: Value, line: u32) -> Node {
 }
 
 fn string(s: &str) -> Value {
-    Value::String(s.to_owned())
+    Value::String(s.into())
 }
 
 fn mapping(entries: Vec<(Value, Node)>) -> Value {
@@ -230,7 +230,7 @@ fn mapping(entries: Vec<(Value, Node)>) -> Value {
 /// Two documents whose differences hold every kind, a tag, a big integer,
 /// NaN and infinities, non-string keys, unicode and escapes.
 fn every_kind_documents() -> (Node, Node) {
-    let big = |digits: &str| Value::Int(Integer::Big(digits.into()));
+    let big = |digits: &str| Value::Int(Integer::Big(Box::new(digits.into())));
     let tagged = |tag: &str, value| {
         Value::Tagged(Box::new(Tagged {
             tag: tag.into(),
@@ -254,10 +254,10 @@ fn every_kind_documents() -> (Node, Node) {
         (
             string("env"),
             node(
-                Value::Sequence(vec![
+                Value::Sequence(Box::new([
                     node(string("A=1"), 12),
                     node(string("B=\"quoted\"\n"), 13),
-                ]),
+                ])),
                 11,
             ),
         ),
@@ -282,11 +282,11 @@ fn every_kind_documents() -> (Node, Node) {
         (
             string("env"),
             node(
-                Value::Sequence(vec![
+                Value::Sequence(Box::new([
                     node(string("A=1"), 12),
                     node(string("B=\"quoted\"\n"), 13),
                     node(mapping(vec![(string("name"), node(string("X"), 15))]), 15),
-                ]),
+                ])),
                 11,
             ),
         ),

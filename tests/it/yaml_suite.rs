@@ -151,7 +151,7 @@ fn same(value: &Value, json: &Json) -> bool {
         (Value::Bool(a), Json::Bool(b)) => a == b,
         (Value::Int(n), Json::Number(m)) => int_equals(n, m),
         (Value::Float(x), Json::Number(m)) => m.as_f64() == Some(*x),
-        (Value::String(a), Json::String(b)) => a == b,
+        (Value::String(a), Json::String(b)) => **a == **b,
         (Value::Sequence(items), Json::Array(array)) => {
             items.len() == array.len()
                 && items
@@ -187,7 +187,7 @@ fn int_equals(n: &Integer, json: &serde_json::Number) -> bool {
             json.as_i64() == Some(*n) || (!json.is_i64() && json.as_f64() == Some(*n as f64))
         }
         Integer::Big(digits) => {
-            json.to_string() == digits.as_ref()
+            json.to_string() == digits.as_str()
                 || json
                     .as_f64()
                     .is_some_and(|x| digits.parse::<f64>().ok() == Some(x))

@@ -694,3 +694,34 @@ fn nested_anchors_are_copied_within_the_budgets() {
     let full = load_documents_with_parser(many.as_bytes()).unwrap();
     assert!(same_trees(&loaded, &full));
 }
+
+/// The builder's stacks are kept from one load to the next on a thread: a
+/// file refused deep inside open collections must leave nothing on them
+/// for the next file, whether the stacks were kept or (after a file with
+/// many children) dropped.
+#[test]
+fn a_refused_file_leaves_nothing_for_the_next_load() {
+    let next = "a:\n  b: [1, 2]\n  c:\n  - x\n  - y: z\n";
+    let expected = load_documents_with_parser(next.as_bytes()).unwrap();
+    let wide: String = (0..40_000).map(|i| format!("k{i}: {i}\n")).collect();
+    let refused = [
+        // A duplicate key three collections deep, after items and entries.
+        "top:\n  list:\n  - 1\n  - m:\n      k: 1\n      k: 2\n".to_owned(),
+        // Many children on the stacks, then a duplicate key.
+        format!("{wide}k0: again\n"),
+    ];
+    for text in &refused {
+        assert!(
+            load(text).is_none(),
+            "the fast path built {:?}",
+            &text[..40]
+        );
+        let loaded = load(next).expect("the fast path reads the next file");
+        assert!(
+            same_trees(&loaded, &expected),
+            "after {:?}: {loaded:?}",
+            &text[..40]
+        );
+    }
+    assert!(load(&wide).is_some_and(|documents| documents.len() == 1));
+}

@@ -44,9 +44,49 @@ use crate::document::value::{Node, Value};
 /// Loads the documents of `text` when the fast path reads all of it and
 /// every rule of the loader holds; `None` sends the file to the parser.
 pub(in crate::document) fn load(text: &str) -> Option<Vec<Node>> {
-    let mut tree = Tree::default();
-    super::read(text, &mut tree)?;
-    Some(tree.documents)
+    let mut tree = Tree {
+        stacks: STACKS.take(),
+        ..Tree::default()
+    };
+    let read = super::read(text, &mut tree);
+    let documents = std::mem::take(&mut tree.documents);
+    STACKS.set(tree.stacks.emptied());
+    read.map(|()| documents)
+}
+
+thread_local! {
+    /// The stacks of the last load on this thread, empty but with their
+    /// capacity: a file's stacks grew from nothing by doubling, each step
+    /// a copy into memory not yet in the cache.
+    static STACKS: std::cell::Cell<Stacks> = std::cell::Cell::default();
+}
+
+/// The builder's working stacks, reused from one load to the next.
+#[derive(Default)]
+struct Stacks {
+    /// Open collections, innermost last.
+    open: Vec<Open>,
+    /// Items of the open sequences, innermost last.
+    items: Vec<Node>,
+    /// Entries of the open mappings, innermost last.
+    entries: Vec<(Node, Node)>,
+}
+
+impl Stacks {
+    /// The stacks cleared (a load that gave up leaves nodes on them), and
+    /// dropped when a huge file grew them: a thread keeps no more than
+    /// configuration files need.
+    fn emptied(mut self) -> Self {
+        /// Most children the stacks keep room for between loads.
+        const KEEP: usize = 1 << 14;
+        if self.open.capacity() + self.items.capacity() + self.entries.capacity() > KEEP {
+            return Stacks::default();
+        }
+        self.open.clear();
+        self.items.clear();
+        self.entries.clear();
+        self
+    }
 }
 
 /// A completed node with the measures of the builder's alias checks: the
@@ -83,7 +123,7 @@ struct Open {
 
 /// What an open collection holds.
 enum Content {
-    /// A sequence: its items are [`Tree::items`] from this index on.
+    /// A sequence: its items are [`Stacks::items`] from this index on.
     Sequence(usize),
     /// A mapping.
     Mapping(OpenMapping),
@@ -91,7 +131,7 @@ enum Content {
 
 /// An open mapping.
 struct OpenMapping {
-    /// Its own entries are [`Tree::entries`] from this index on.
+    /// Its own entries are [`Stacks::entries`] from this index on.
     first: usize,
     /// A key whose value has not come yet, and whether it is `<<`.
     key: Option<(Node, bool)>,
@@ -104,12 +144,8 @@ struct OpenMapping {
 /// The builder's state.
 #[derive(Default)]
 struct Tree {
-    /// Open collections, innermost last.
-    stack: Vec<Open>,
-    /// Items of the open sequences, innermost last.
-    items: Vec<Node>,
-    /// Entries of the open mappings, innermost last.
-    entries: Vec<(Node, Node)>,
+    /// Open collections and their children.
+    stacks: Stacks,
     /// Anchored nodes of the current document by anchor id (the fast
     /// path numbers definitions from 1, so this is indexed directly).
     anchors: Vec<Option<Built>>,
@@ -142,17 +178,17 @@ impl<'a> Sink<'a> for Tree {
                 let root = self.root.take().unwrap_or(Node::new(Value::Null, line));
                 self.documents.push(root);
                 // A document always closes all it opened.
-                self.stack.is_empty().then_some(())
+                self.stacks.open.is_empty().then_some(())
             }
             Event::Scalar(text, style, anchor, None) => self.scalar(text, style, anchor, line),
             Event::Scalar(_, _, _, Some(_)) => None,
             Event::Alias(id) => self.alias(id),
             Event::SequenceStart(anchor, None) => {
-                self.start(Content::Sequence(self.items.len()), anchor, line)
+                self.start(Content::Sequence(self.stacks.items.len()), anchor, line)
             }
             Event::MappingStart(anchor, None) => {
                 let content = Content::Mapping(OpenMapping {
-                    first: self.entries.len(),
+                    first: self.stacks.entries.len(),
                     key: None,
                     merges: Vec::new(),
                     has_merge_key: false,
@@ -181,7 +217,7 @@ impl Tree {
         let value = if plain {
             scalar::resolve_plain(&text).ok()?
         } else {
-            Value::String(text.into_owned())
+            Value::String(text.into())
         };
         let built = Built {
             node: Node::new(value, line),
@@ -203,7 +239,7 @@ impl Tree {
         let bytes = self.alias_bytes.saturating_add(anchor.bytes);
         if nodes > MAX_ALIAS_NODES
             || bytes > MAX_ALIAS_BYTES
-            || self.stack.len().saturating_add(anchor.depth) > MAX_DEPTH
+            || self.stacks.open.len().saturating_add(anchor.depth) > MAX_DEPTH
         {
             return None;
         }
@@ -215,10 +251,10 @@ impl Tree {
 
     /// Opens a sequence or mapping.
     fn start(&mut self, content: Content, anchor: usize, line: u32) -> Option<()> {
-        if self.stack.len() >= MAX_DEPTH {
+        if self.stacks.open.len() >= MAX_DEPTH {
             return None;
         }
-        self.stack.push(Open {
+        self.stacks.open.push(Open {
             content,
             line,
             anchor,
@@ -232,16 +268,18 @@ impl Tree {
     /// Closes the innermost collection: its children in one allocation,
     /// keys checked distinct, merges applied; then adds it to its parent.
     fn end(&mut self) -> Option<()> {
-        let open = self.stack.pop()?;
+        let open = self.stacks.open.pop()?;
         let value = match open.content {
-            Content::Sequence(first) => Value::Sequence(self.items.drain(first..).collect()),
+            Content::Sequence(first) => Value::Sequence(self.stacks.items.drain(first..).collect()),
             Content::Mapping(mapping) => {
                 if mapping.key.is_some() {
                     return None;
                 }
-                let entries = self.entries.drain(mapping.first..).collect();
+                let entries = self.stacks.entries.drain(mapping.first..).collect();
                 let mut own = Mapping::from_distinct(entries)?;
-                merge::apply(&mut own, mapping.merges);
+                if !mapping.merges.is_empty() {
+                    merge::apply(&mut own, mapping.merges);
+                }
                 Value::Mapping(Box::new(own))
             }
         };
@@ -275,7 +313,7 @@ impl Tree {
     /// Adds a completed node to the innermost open collection, or makes it
     /// the document's root.
     fn complete(&mut self, built: Built, merge: bool) -> Option<()> {
-        let Some(open) = self.stack.last_mut() else {
+        let Some(open) = self.stacks.open.last_mut() else {
             self.root = Some(built.node);
             return Some(());
         };
@@ -283,7 +321,7 @@ impl Tree {
         open.bytes = open.bytes.saturating_add(built.bytes);
         open.depth = open.depth.max(built.depth);
         match &mut open.content {
-            Content::Sequence(_) => self.items.push(built.node),
+            Content::Sequence(_) => self.stacks.items.push(built.node),
             Content::Mapping(mapping) => match mapping.key.take() {
                 None => {
                     if merge {
@@ -295,7 +333,7 @@ impl Tree {
                     mapping.key = Some((built.node, merge));
                 }
                 Some((_, true)) => mapping.merges.extend(merge::sources(built.node).ok()?),
-                Some((key, false)) => self.entries.push((key, built.node)),
+                Some((key, false)) => self.stacks.entries.push((key, built.node)),
             },
         }
         Some(())

@@ -61,7 +61,7 @@ fn mapping(node: &Node) -> &Mapping {
 
 /// The value under string key `key` of a mapping node.
 fn get<'a>(node: &'a Node, key: &str) -> &'a Node {
-    match mapping(node).get(&Value::String(key.to_owned())) {
+    match mapping(node).get(&Value::String(key.into())) {
         Some((_, value)) => value,
         None => panic!("no key {key:?}"),
     }
@@ -72,7 +72,7 @@ fn small(n: i64) -> Value {
 }
 
 fn string(s: &str) -> Value {
-    Value::String(s.to_owned())
+    Value::String(s.into())
 }
 
 // --- Streams, encoding ---------------------------------------------------
@@ -202,7 +202,7 @@ fn integers_beyond_i64_keep_their_digits() {
     );
     assert_eq!(get(&root, "min").value, small(i64::MIN));
     assert_eq!(get(&root, "max").value, small(i64::MAX));
-    let big = |digits: &str| Value::Int(Integer::Big(digits.into()));
+    let big = |digits: &str| Value::Int(Integer::Big(Box::new(digits.into())));
     assert_eq!(get(&root, "over").value, big("9223372036854775808"));
     assert_eq!(get(&root, "under").value, big("-9223372036854775809"));
     assert_eq!(
