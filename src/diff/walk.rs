@@ -104,9 +104,9 @@ impl<'a> Walk<'a> {
     fn compare(&mut self, a: &'a Value, a_line: u32, b: &'a Value, b_line: u32) {
         match (a, b) {
             (Value::Mapping(a), Value::Mapping(b)) => {
-                for (key, a_value) in a.iter() {
+                for (i, (key, a_value)) in a.iter().enumerate() {
                     self.path.push(Step::Key(&key.value));
-                    match b.get(&key.value) {
+                    match b.get_near(&key.value, i) {
                         Some((b_key, b_value)) => {
                             self.compare(&a_value.value, key.line, &b_value.value, b_key.line);
                         }
@@ -114,8 +114,8 @@ impl<'a> Walk<'a> {
                     }
                     self.path.pop();
                 }
-                for (key, b_value) in b.iter() {
-                    if !a.contains_key(&key.value) {
+                for (i, (key, b_value)) in b.iter().enumerate() {
+                    if !a.contains_key_near(&key.value, i) {
                         self.path.push(Step::Key(&key.value));
                         self.record(Kind::Added, None, Some((&b_value.value, key.line)));
                         self.path.pop();

@@ -147,11 +147,26 @@ impl Mapping {
 
     /// The value and key node for `key`, if present.
     pub fn get(&self, key: &Value) -> Option<(&Node, &Node)> {
+        self.get_near(key, 0)
+    }
+
+    /// [`Self::get`], looking first at entry `hint`: two versions of a
+    /// mapping mostly keep their keys in the same order, and a comparison
+    /// walking one that asks the other for the key at the same position
+    /// then finds it at once instead of searching.
+    pub fn get_near(&self, key: &Value, hint: usize) -> Option<(&Node, &Node)> {
         match &self.entries {
-            Entries::Few(entries) => entries
-                .iter()
-                .find(|(k, _)| k.value == *key)
-                .map(|(k, v)| (k, v)),
+            Entries::Few(entries) => {
+                if let Some((k, v)) = entries.get(hint)
+                    && same_key(&k.value, key)
+                {
+                    return Some((k, v));
+                }
+                entries
+                    .iter()
+                    .find(|(k, _)| same_key(&k.value, key))
+                    .map(|(k, v)| (k, v))
+            }
             Entries::Many(table) => table.get_key_value(key).map(|(k, v)| (&k.0, v)),
         }
     }
@@ -159,6 +174,12 @@ impl Mapping {
     /// Whether `key` is present.
     pub fn contains_key(&self, key: &Value) -> bool {
         self.get(key).is_some()
+    }
+
+    /// Whether `key` is present, looking first at entry `hint` (see
+    /// [`Self::get_near`]).
+    pub fn contains_key_near(&self, key: &Value, hint: usize) -> bool {
+        self.get_near(key, hint).is_some()
     }
 
     /// Entries as `(key node, value node)`, in document order.
@@ -316,6 +337,31 @@ mod tests {
         assert_eq!(owned.len(), m.len());
         let small: Mapping = m.into_iter().rev().collect();
         assert_eq!(small.len(), 3 * FEW_ENTRIES);
+    }
+
+    /// A hint only says where to look first: a wrong or out-of-range one
+    /// still finds the key (or not), in both kinds of storage.
+    #[test]
+    fn a_lookup_near_a_hint_finds_what_a_plain_lookup_finds() {
+        for size in [3, FEW_ENTRIES, 2 * FEW_ENTRIES] {
+            let mut m = Mapping::new();
+            for i in 0..size as i64 {
+                m.insert(key(i), n(Value::Int(Integer::Small(-i)))).unwrap();
+            }
+            for i in 0..size as i64 + 2 {
+                for hint in [0, i as usize, size - 1, size, usize::MAX] {
+                    let near = m
+                        .get_near(&key(i).value, hint)
+                        .map(|(_, v)| v.value.clone());
+                    let plain = m.get(&key(i).value).map(|(_, v)| v.value.clone());
+                    assert_eq!(near, plain, "key {i} hint {hint} of {size}");
+                    assert_eq!(near.is_some(), i < size as i64);
+                    assert_eq!(m.contains_key_near(&key(i).value, hint), i < size as i64);
+                }
+            }
+            // A string key never matches the integer at the hinted place.
+            assert!(!m.contains_key_near(&Value::String("1".into()), 1));
+        }
     }
 
     #[test]
