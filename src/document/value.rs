@@ -33,8 +33,13 @@ impl Node {
 ///
 /// Every variant holds at most two words, so a value is three and a node
 /// four: trees are built, moved and compared by the million, and the
-/// smaller nodes are, the fewer bytes each step moves.
+/// smaller nodes are, the fewer bytes each step moves. The tag takes a
+/// whole word so every variant's data starts at the second: with a one-byte
+/// tag a `bool` sat in the first word, and each move of a value copied its
+/// odd bytes piecemeal, stalling on the stores that had just written them
+/// (the loader ran 5 % faster with the whole-word tag).
 #[derive(Debug, Clone)]
+#[repr(u64)]
 pub enum Value {
     /// `null`, `~`, or nothing at all.
     Null,
@@ -54,6 +59,8 @@ pub enum Value {
     /// A value with a tag outside the core schema (`!Ref 80`).
     Tagged(Box<Tagged>),
 }
+
+const _: () = assert!(std::mem::size_of::<Value>() == 24 && std::mem::size_of::<Node>() == 32);
 
 /// An integer that keeps all of its digits.
 ///
