@@ -330,7 +330,7 @@ impl Builder {
         };
         let value = match frame.content {
             Content::Sequence(items) => Value::Sequence(items.into_boxed_slice()),
-            Content::Mapping(state) => Value::Mapping(Box::new(state.finish())),
+            Content::Mapping(state) => Value::Mapping(state.finish()),
         };
         let built = Built {
             node: Node::new(with_tag(frame.tag, value), frame.line),

@@ -55,18 +55,25 @@ pub struct Mapping {
     entries: Entries,
 }
 
-/// Where a mapping keeps its entries.
+/// Where a mapping keeps its entries: two words, so a mapping sits in its
+/// value without a box of its own (one allocation a mapping fewer).
 #[derive(Debug, Clone)]
 enum Entries {
-    /// At most [`FEW_ENTRIES`], with distinct keys, in order.
-    Few(Vec<(Node, Node)>),
+    /// At most [`FEW_ENTRIES`], with distinct keys, in order, in a slice
+    /// of their exact size (loaded mappings are built whole, once).
+    Few(Box<[(Node, Node)]>),
     /// More, in a hash table that keeps their order.
-    Many(IndexMap<Key, Node, foldhash::fast::RandomState>),
+    Many(Box<Table>),
 }
+
+/// The hash table of a large mapping.
+type Table = IndexMap<Key, Node, foldhash::fast::RandomState>;
+
+const _: () = assert!(std::mem::size_of::<Mapping>() == 16);
 
 impl Default for Entries {
     fn default() -> Self {
-        Entries::Few(Vec::new())
+        Entries::Few(Box::default())
     }
 }
 
@@ -85,17 +92,21 @@ impl Mapping {
                 if entries.iter().any(|(k, _)| same_key(&k.value, &key.value)) {
                     return Err(key);
                 }
-                if entries.len() < FEW_ENTRIES {
-                    entries.push((key, value));
+                // Growing one entry at a time happens only for the parser's
+                // builder and for merges; loaded mappings come whole.
+                let mut grown = std::mem::take(entries).into_vec();
+                if grown.len() < FEW_ENTRIES {
+                    grown.push((key, value));
+                    *entries = grown.into_boxed_slice();
                     return Ok(());
                 }
                 let mut table =
                     IndexMap::with_capacity_and_hasher(2 * FEW_ENTRIES, Default::default());
-                for (k, v) in entries.drain(..) {
+                for (k, v) in grown {
                     insert_new(&mut table, k, v);
                 }
                 insert_new(&mut table, key, value);
-                self.entries = Entries::Many(table);
+                self.entries = Entries::Many(Box::new(table));
                 Ok(())
             }
             Entries::Many(table) => {
@@ -131,7 +142,7 @@ impl Mapping {
                 }
             }
             return Some(Mapping {
-                entries: Entries::Few(entries),
+                entries: Entries::Few(entries.into_boxed_slice()),
             });
         }
         let mut table = IndexMap::with_capacity_and_hasher(entries.len(), Default::default());
@@ -141,7 +152,7 @@ impl Mapping {
             }
         }
         Some(Mapping {
-            entries: Entries::Many(table),
+            entries: Entries::Many(Box::new(table)),
         })
     }
 
@@ -217,11 +228,7 @@ fn same_key(a: &Value, b: &Value) -> bool {
 }
 
 /// Inserts an entry whose key the table does not hold yet.
-fn insert_new(
-    table: &mut IndexMap<Key, Node, foldhash::fast::RandomState>,
-    key: Node,
-    value: Node,
-) {
+fn insert_new(table: &mut Table, key: Node, value: Node) {
     table.insert(Key(key), value);
 }
 
@@ -273,8 +280,8 @@ impl IntoIterator for Mapping {
     /// merge can move them into another mapping without copying.
     fn into_iter(self) -> Self::IntoIter {
         IntoIter(match self.entries {
-            Entries::Few(entries) => IntoIterInner::Few(entries.into_iter()),
-            Entries::Many(table) => IntoIterInner::Many(table.into_iter()),
+            Entries::Few(entries) => IntoIterInner::Few(entries.into_vec().into_iter()),
+            Entries::Many(table) => IntoIterInner::Many((*table).into_iter()),
         })
     }
 }
@@ -293,11 +300,28 @@ impl Eq for Mapping {}
 impl FromIterator<(Node, Node)> for Mapping {
     /// Later duplicates are dropped; use [`Mapping::insert`] to see them.
     fn from_iter<I: IntoIterator<Item = (Node, Node)>>(iter: I) -> Self {
-        let mut mapping = Mapping::new();
-        for (k, v) in iter {
-            let _ = mapping.insert(k, v);
+        // Gathered in a vector first: inserting into the exact-sized slice
+        // of a small mapping reallocates it each time.
+        let mut iter = iter.into_iter();
+        let mut few: Vec<(Node, Node)> = Vec::new();
+        for (k, v) in iter.by_ref() {
+            if few.iter().any(|(x, _)| same_key(&x.value, &k.value)) {
+                continue;
+            }
+            if few.len() == FEW_ENTRIES {
+                let mut mapping = Mapping {
+                    entries: Entries::Few(few.into_boxed_slice()),
+                };
+                for (k, v) in std::iter::once((k, v)).chain(iter) {
+                    let _ = mapping.insert(k, v);
+                }
+                return mapping;
+            }
+            few.push((k, v));
         }
-        mapping
+        Mapping {
+            entries: Entries::Few(few.into_boxed_slice()),
+        }
     }
 }
 
@@ -337,6 +361,22 @@ mod tests {
         assert_eq!(owned.len(), m.len());
         let small: Mapping = m.into_iter().rev().collect();
         assert_eq!(small.len(), 3 * FEW_ENTRIES);
+    }
+
+    /// Collecting keeps the first of equal keys, before and after the
+    /// mapping moves to a table, and the order of the rest.
+    #[test]
+    fn collecting_drops_later_duplicates() {
+        for size in [2, FEW_ENTRIES, 3 * FEW_ENTRIES] {
+            let entries = (0..size as i64)
+                .flat_map(|i| [(key(i), n(Value::Bool(true))), (key(i / 2), n(Value::Null))]);
+            let m: Mapping = entries.collect();
+            assert_eq!(m.len(), size);
+            for (i, (k, v)) in m.iter().enumerate() {
+                assert!(same_key(&k.value, &key(i as i64).value), "{i} of {size}");
+                assert!(matches!(v.value, Value::Bool(true)), "{i} of {size}");
+            }
+        }
     }
 
     /// A hint only says where to look first: a wrong or out-of-range one

@@ -18,11 +18,11 @@ pub(super) fn is_merge_key(text: &str, plain: bool, tagged: bool) -> bool {
 /// mappings of a sequence in order. Anything else is an error.
 pub(super) fn sources(value: Node) -> Result<Vec<Mapping>, String> {
     match value.value {
-        Value::Mapping(mapping) => Ok(vec![*mapping]),
+        Value::Mapping(mapping) => Ok(vec![mapping]),
         Value::Sequence(items) => items
             .into_iter()
             .map(|item| match item.value {
-                Value::Mapping(mapping) => Ok(*mapping),
+                Value::Mapping(mapping) => Ok(mapping),
                 other => Err(not_a_mapping(&other, " in its sequence")),
             })
             .collect(),
@@ -94,7 +94,7 @@ mod tests {
 
     #[test]
     fn sources_must_be_mappings() {
-        let m = Node::new(Value::Mapping(Box::new(mapping(&[("a", "b", 1)]))), 1);
+        let m = Node::new(Value::Mapping(mapping(&[("a", "b", 1)])), 1);
         assert_eq!(sources(m.clone()).unwrap().len(), 1);
         let seq = Node::new(Value::Sequence(Box::new([m.clone(), m])), 1);
         assert_eq!(sources(seq).unwrap().len(), 2);

@@ -53,9 +53,8 @@ pub enum Value {
     String(Box<str>),
     /// A sequence of nodes.
     Sequence(Box<[Node]>),
-    /// A mapping; see [`Mapping`]. Boxed, because a hash table is large
-    /// and most nodes are scalars: this halves the size of every node.
-    Mapping(Box<Mapping>),
+    /// A mapping; see [`Mapping`].
+    Mapping(Mapping),
     /// A value with a tag outside the core schema (`!Ref 80`).
     Tagged(Box<Tagged>),
 }
@@ -352,7 +351,7 @@ mod tests {
         ]
         .into_iter()
         .collect();
-        assert_eq!(Value::Mapping(Box::new(a)), Value::Mapping(Box::new(b)));
+        assert_eq!(Value::Mapping(a), Value::Mapping(b));
     }
 
     fn hash_of(value: &Value) -> u64 {
@@ -365,15 +364,9 @@ mod tests {
     fn mapping_hashes_follow_equality() {
         let entry =
             |k: &str, v: i64| (n(Value::String(k.into())), n(Value::Int(Integer::Small(v))));
-        let ab = Value::Mapping(Box::new(
-            [entry("a", 1), entry("b", 2)].into_iter().collect(),
-        ));
-        let ba = Value::Mapping(Box::new(
-            [entry("b", 2), entry("a", 1)].into_iter().collect(),
-        ));
-        let ac = Value::Mapping(Box::new(
-            [entry("a", 1), entry("c", 2)].into_iter().collect(),
-        ));
+        let ab = Value::Mapping([entry("a", 1), entry("b", 2)].into_iter().collect());
+        let ba = Value::Mapping([entry("b", 2), entry("a", 1)].into_iter().collect());
+        let ac = Value::Mapping([entry("a", 1), entry("c", 2)].into_iter().collect());
         assert_eq!(hash_of(&ab), hash_of(&ba));
         assert_ne!(hash_of(&ab), hash_of(&ac));
     }
@@ -394,6 +387,6 @@ mod tests {
         let m: Mapping = [(n(Value::Int(Integer::Small(1))), n(Value::Null))]
             .into_iter()
             .collect();
-        assert_eq!(Value::Mapping(Box::new(m)).to_json(), r#"{"1":null}"#);
+        assert_eq!(Value::Mapping(m).to_json(), r#"{"1":null}"#);
     }
 }

@@ -43,7 +43,7 @@ fn mapping(entries: Vec<(&str, Node)>) -> Node {
             .insert(Node::new(Value::String(key.into()), line), value)
             .unwrap();
     }
-    Node::new(Value::Mapping(Box::new(mapping)), 1)
+    Node::new(Value::Mapping(mapping), 1)
 }
 
 /// A config with `spec.replicas` and `spec.port`.

@@ -224,7 +224,7 @@ fn mapping(entries: Vec<(Value, Node)>) -> Value {
     for (line, (key, value)) in (1..).zip(entries) {
         mapping.insert(node(key, line), value).unwrap();
     }
-    Value::Mapping(Box::new(mapping))
+    Value::Mapping(mapping)
 }
 
 /// Two documents whose differences hold every kind, a tag, a big integer,

@@ -280,7 +280,7 @@ impl Tree {
                 if !mapping.merges.is_empty() {
                     merge::apply(&mut own, mapping.merges);
                 }
-                Value::Mapping(Box::new(own))
+                Value::Mapping(own)
             }
         };
         let built = Built {
