@@ -78,7 +78,7 @@ impl Stacks {
     /// configuration files need.
     fn emptied(mut self) -> Self {
         /// Most children the stacks keep room for between loads.
-        const KEEP: usize = 1 << 14;
+        const KEEP: usize = 1 << 12;
         if self.open.capacity() + self.items.capacity() + self.entries.capacity() > KEEP {
             return Stacks::default();
         }
