@@ -93,8 +93,10 @@ impl Mapping {
                     return Err(key);
                 }
                 // Growing one entry at a time happens only for the parser's
-                // builder and for merges; loaded mappings come whole.
-                let mut grown = std::mem::take(entries).into_vec();
+                // builder and for merges (loaded mappings come whole): one
+                // allocation of the new size, moved into as it is.
+                let mut grown = Vec::with_capacity(entries.len() + 1);
+                grown.extend(std::mem::take(entries).into_vec());
                 if grown.len() < FEW_ENTRIES {
                     grown.push((key, value));
                     *entries = grown.into_boxed_slice();
@@ -300,28 +302,11 @@ impl Eq for Mapping {}
 impl FromIterator<(Node, Node)> for Mapping {
     /// Later duplicates are dropped; use [`Mapping::insert`] to see them.
     fn from_iter<I: IntoIterator<Item = (Node, Node)>>(iter: I) -> Self {
-        // Gathered in a vector first: inserting into the exact-sized slice
-        // of a small mapping reallocates it each time.
-        let mut iter = iter.into_iter();
-        let mut few: Vec<(Node, Node)> = Vec::new();
-        for (k, v) in iter.by_ref() {
-            if few.iter().any(|(x, _)| same_key(&x.value, &k.value)) {
-                continue;
-            }
-            if few.len() == FEW_ENTRIES {
-                let mut mapping = Mapping {
-                    entries: Entries::Few(few.into_boxed_slice()),
-                };
-                for (k, v) in std::iter::once((k, v)).chain(iter) {
-                    let _ = mapping.insert(k, v);
-                }
-                return mapping;
-            }
-            few.push((k, v));
+        let mut mapping = Mapping::new();
+        for (k, v) in iter {
+            let _ = mapping.insert(k, v);
         }
-        Mapping {
-            entries: Entries::Few(few.into_boxed_slice()),
-        }
+        mapping
     }
 }
 

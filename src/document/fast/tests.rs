@@ -6,6 +6,7 @@ use std::path::Path;
 use proptest::prelude::*;
 use saphyr_parser::{Event, Parser, Span};
 
+use super::tree::kept_stacks;
 use super::{events, load};
 use crate::document::loader::{load_documents, load_documents_with_parser};
 use crate::document::value::{Node, Value};
@@ -716,6 +717,9 @@ fn a_refused_file_leaves_nothing_for_the_next_load() {
             "the fast path built {:?}",
             &text[..40]
         );
+        let (held, room) = kept_stacks();
+        assert_eq!(held, 0, "nodes left on the stacks after {:?}", &text[..40]);
+        assert!(room <= 1 << 12, "{room} children of room kept");
         let loaded = load(next).expect("the fast path reads the next file");
         assert!(
             same_trees(&loaded, &expected),
@@ -724,4 +728,5 @@ fn a_refused_file_leaves_nothing_for_the_next_load() {
         );
     }
     assert!(load(&wide).is_some_and(|documents| documents.len() == 1));
+    assert_eq!(kept_stacks(), (0, 0), "the stacks of a huge file are kept");
 }

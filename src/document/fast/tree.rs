@@ -61,6 +61,17 @@ thread_local! {
     static STACKS: std::cell::Cell<Stacks> = std::cell::Cell::default();
 }
 
+/// What this thread's kept stacks hold and have room for, in children
+/// (for the tests: a refused load must leave them empty).
+#[cfg(test)]
+pub(super) fn kept_stacks() -> (usize, usize) {
+    let stacks = STACKS.take();
+    let held = stacks.open.len() + stacks.items.len() + stacks.entries.len();
+    let room = stacks.open.capacity() + stacks.items.capacity() + stacks.entries.capacity();
+    STACKS.set(stacks);
+    (held, room)
+}
+
 /// The builder's working stacks, reused from one load to the next.
 #[derive(Default)]
 struct Stacks {
