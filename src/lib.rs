@@ -79,7 +79,7 @@ pub use diff::{
 };
 pub use document::{
     ExpansionLimit, Integer, Key, LoadError, MAX_ALIAS_BYTES, MAX_ALIAS_NODES, MAX_DEPTH,
-    MAX_FLOW_DEPTH, Mapping, Nesting, Node, Tagged, Value, ValueType, load, load_documents,
+    MAX_FLOW_DEPTH, Mapping, Nesting, Node, Tagged, Text, Value, ValueType, load, load_documents,
 };
 pub use engine::{
     BlameRequest, CompareRequest, Comparison, Engine, EngineConfig, EngineError, HistoryRequest,

@@ -14,10 +14,11 @@ mod mapping;
 mod merge;
 mod scalar;
 mod tag;
+mod text;
 mod value;
 
 pub use loader::{
     ExpansionLimit, LoadError, MAX_ALIAS_BYTES, MAX_ALIAS_NODES, MAX_DEPTH, MAX_FLOW_DEPTH,
     Nesting, load, load_documents,
 };
-pub use value::{Integer, Key, Mapping, Node, Tagged, Value, ValueType};
+pub use value::{Integer, Key, Mapping, Node, Tagged, Text, Value, ValueType};

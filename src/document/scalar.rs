@@ -18,31 +18,76 @@ pub(super) const MAX_RADIX_DIGITS: usize = 1024;
 /// Fails only for a hexadecimal or octal integer too long to convert (see
 /// [`MAX_RADIX_DIGITS`]): silently keeping it as a string would change its
 /// type.
+///
+/// Inlined, so the common string is built where the loader keeps it;
+/// the rarer words and numbers are told apart out of line, and come back
+/// in registers (a value written through memory and read back at once
+/// stalled the loader on every number).
+#[inline]
 pub(super) fn resolve_plain(text: &str) -> Result<Value, String> {
     // Every null, bool, int and float form starts with one of these bytes
     // (or is empty), so most strings are known at their first byte; and
     // the first byte also tells the words (null, bool) from the numbers,
     // so a key such as `name` or `timeout` is not tried as a number.
     match text.as_bytes().first() {
+        None
+        | Some(b'~' | b'n' | b'N' | b't' | b'T' | b'f' | b'F' | b'0'..=b'9' | b'-' | b'+' | b'.') => {
+            Ok(match classify(text) {
+                Special::Null => Value::Null,
+                Special::Bool(b) => Value::Bool(b),
+                Special::Int(n) => Value::Int(Integer::Small(n)),
+                Special::Float(x) => Value::Float(x),
+                Special::String => Value::String(text.into()),
+                Special::Other => return resolve_special(text),
+            })
+        }
+        Some(_) => Ok(Value::String(text.into())),
+    }
+}
+
+/// What text that may be a null, a bool or a number is: two words.
+enum Special {
+    Null,
+    Bool(bool),
+    Int(i64),
+    Float(f64),
+    String,
+    /// An integer beyond `i64`, or one too long to convert: see
+    /// [`resolve_special`].
+    Other,
+}
+
+#[inline(never)]
+fn classify(text: &str) -> Special {
+    match text.as_bytes().first() {
         None | Some(b'~' | b'n' | b'N' | b't' | b'T' | b'f' | b'F') => {
             if is_null(text) {
-                return Ok(Value::Null);
-            }
-            if let Some(b) = parse_bool(text) {
-                return Ok(Value::Bool(b));
-            }
-        }
-        Some(b'0'..=b'9' | b'-' | b'+' | b'.') => {
-            if let Some(n) = parse_int(text)? {
-                return Ok(Value::Int(n));
-            }
-            if let Some(x) = parse_float(text) {
-                return Ok(Value::Float(x));
+                Special::Null
+            } else if let Some(b) = parse_bool(text) {
+                Special::Bool(b)
+            } else {
+                Special::String
             }
         }
-        Some(_) => {}
+        _ => match parse_int(text) {
+            Ok(Some(Integer::Small(n))) => Special::Int(n),
+            Ok(Some(Integer::Big(_))) | Err(_) => Special::Other,
+            Ok(None) => match parse_float(text) {
+                Some(x) => Special::Float(x),
+                None => Special::String,
+            },
+        },
     }
-    Ok(Value::String(text.into()))
+}
+
+/// [`resolve_plain`] for the integers [`classify`] leaves: those beyond
+/// `i64`, and those too long to convert.
+#[cold]
+fn resolve_special(text: &str) -> Result<Value, String> {
+    match parse_int(text)? {
+        Some(n) => Ok(Value::Int(n)),
+        None => unreachable!("classify found an integer in {text:?}"),
+    }
 }
 
 /// `~`, `null`, `Null`, `NULL` or nothing at all.

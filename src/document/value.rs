@@ -11,6 +11,7 @@ use std::fmt;
 use std::hash::{Hash, Hasher};
 
 pub use super::mapping::{Key, Mapping};
+pub use super::text::Text;
 use serde::ser::{Serialize, SerializeMap, SerializeSeq, SerializeStruct, Serializer};
 
 /// A value together with the 1-based line its source starts on.
@@ -50,7 +51,7 @@ pub enum Value {
     /// A floating point number, including `.inf`, `-.inf` and `.nan`.
     Float(f64),
     /// Any scalar that is not one of the above, or that is quoted.
-    String(Box<str>),
+    String(Text),
     /// A sequence of nodes.
     Sequence(Box<[Node]>),
     /// A mapping; see [`Mapping`].
