@@ -84,7 +84,8 @@ impl Blobs for Repository {
         options: &'a CompareOptions,
     ) -> Box<dyn FnMut(ObjectId) -> Result<Node, SideProblem> + 'a> {
         let local = self.local();
-        Box::new(move |id| load(&local, id, options))
+        let mut inflater = libdeflater::Decompressor::new();
+        Box::new(move |id| load_packed(self, &local, &mut inflater, id, options))
     }
 }
 
@@ -554,6 +555,23 @@ fn failed(left: Option<SideProblem>, right: Option<SideProblem>) -> Outcome {
 }
 
 /// Reads blob `id` and loads it, checking its size before reading it.
+/// [`load`], with the blob read straight from a pack (see
+/// [`Repository::packed`]); a blob that is not, or is over the size limit,
+/// goes the usual way, which says what is wrong.
+fn load_packed(
+    repo: &Repository,
+    local: &gix::Repository,
+    inflater: &mut libdeflater::Decompressor,
+    id: ObjectId,
+    options: &CompareOptions,
+) -> Result<Node, SideProblem> {
+    let kind = crate::repository::PackedKind::Blob;
+    match repo.packed(&id, kind, options.max_file_size, inflater) {
+        Some(bytes) => document::load(&bytes).map_err(SideProblem::Load),
+        None => load(local, id, options),
+    }
+}
+
 pub(crate) fn load(
     repo: &gix::Repository,
     id: ObjectId,

@@ -4,6 +4,7 @@
 
 mod commits;
 mod diagnose;
+mod packed;
 mod services;
 
 use std::path::{Path, PathBuf};
@@ -13,6 +14,7 @@ use gix::ObjectId;
 use crate::side::SideSpec;
 
 pub use commits::{CommitInfo, CommitRange, TreeEntry};
+pub(crate) use packed::Kind as PackedKind;
 pub(crate) use services::SubtreeMemo;
 pub use services::{EntryKind, ServiceEntry, Services, service_name};
 
@@ -162,6 +164,8 @@ pub struct Repository {
     shared: gix::ThreadSafeRepository,
     /// How the repository is named in reports.
     name: String,
+    /// Its packs, for the blobs they store whole.
+    packs: packed::Packs,
 }
 
 /// A side resolved against the repository.
@@ -229,6 +233,7 @@ impl Repository {
         Ok(Repository {
             shared: repo.into_sync(),
             name,
+            packs: packed::Packs::default(),
         })
     }
 
@@ -270,6 +275,20 @@ impl Repository {
     /// gave it.
     pub fn name(&self) -> &str {
         &self.name
+    }
+
+    /// The bytes of `id`, an object of `kind`, read straight from a pack
+    /// of the repository's own if one holds it and it is at most `limit`
+    /// bytes; `None` means: ask the object database (see `packed.rs`).
+    pub(crate) fn packed(
+        &self,
+        id: &ObjectId,
+        kind: PackedKind,
+        limit: u64,
+        inflater: &mut libdeflater::Decompressor,
+    ) -> Option<Vec<u8>> {
+        self.packs
+            .read(self.shared.objects.path(), id, kind, limit, inflater)
     }
 
     /// A handle for the current thread. Each handle has its own caches, so

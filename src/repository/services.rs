@@ -108,38 +108,99 @@ impl Repository {
         file: &str,
         memo: &mut SubtreeMemo,
     ) -> Result<Services, RepositoryError> {
-        let read_error = |id, e: gix::Error| RepositoryError::Read {
-            what: "tree",
-            id,
-            message: describe(&e),
-        };
-        let dir = repo.find_tree(tree).map_err(|e| read_error(tree, e))?;
-        let mut services = Services::new();
-        for entry in dir.iter() {
-            let entry = entry.map_err(|e| read_error(tree, e))?;
-            if !entry.mode().is_tree() {
-                continue;
+        let mut trees = TreeReader::new(self, repo);
+        let mut folders = Vec::new();
+        trees.entries(tree, |entry| {
+            if entry.mode.is_tree() {
+                folders.push((entry.filename.to_owned(), entry.oid.to_owned()));
             }
-            let service_id = entry.object_id();
+        })?;
+        let mut services = Services::new();
+        for (name, service_id) in folders {
             let config = match memo.get(&service_id) {
                 Some(config) => *config,
                 None => {
-                    let service = repo
-                        .find_tree(service_id)
-                        .map_err(|e| read_error(service_id, e))?;
-                    let config = service.find_entry(file).map(|config| ServiceEntry {
-                        kind: EntryKind::from_git(config.mode().kind()),
-                        id: config.object_id(),
-                    });
+                    let mut config = None;
+                    trees.entries(service_id, |entry| {
+                        if config.is_none() && entry.filename == file.as_bytes() {
+                            config = Some(ServiceEntry {
+                                kind: EntryKind::from_git(entry.mode.kind()),
+                                id: entry.oid.to_owned(),
+                            });
+                        }
+                    })?;
                     memo.insert(service_id, config);
                     config
                 }
             };
             if let Some(config) = config {
-                services.insert(entry.filename().to_owned(), config);
+                services.insert(name, config);
             }
         }
         Ok(services)
+    }
+}
+
+/// The largest tree read straight from a pack; a larger one goes through
+/// the object database. A folder of 100,000 services is a tree of about
+/// 4 MB.
+const MAX_PACKED_TREE: u64 = 64 << 20;
+
+/// Reads trees straight from a pack where it can (see
+/// [`Repository::packed`]), through the object database otherwise.
+struct TreeReader<'a> {
+    repository: &'a Repository,
+    repo: &'a gix::Repository,
+    inflater: libdeflater::Decompressor,
+}
+
+impl<'a> TreeReader<'a> {
+    fn new(repository: &'a Repository, repo: &'a gix::Repository) -> Self {
+        TreeReader {
+            repository,
+            repo,
+            inflater: libdeflater::Decompressor::new(),
+        }
+    }
+
+    /// Calls `each` with every entry of tree `id`, in order.
+    fn entries(
+        &mut self,
+        id: ObjectId,
+        mut each: impl FnMut(gix::objs::tree::EntryRef<'_>),
+    ) -> Result<(), RepositoryError> {
+        let read_error = |message: String| RepositoryError::Read {
+            what: "tree",
+            id,
+            message,
+        };
+        let packed = self.repository.packed(
+            &id,
+            super::PackedKind::Tree,
+            MAX_PACKED_TREE,
+            &mut self.inflater,
+        );
+        let data = match packed {
+            // A tree that does not parse is read again the usual way, which
+            // says what is wrong with it.
+            Some(data)
+                if gix::objs::TreeRefIter::from_bytes(&data, gix::hash::Kind::Sha1)
+                    .all(|e| e.is_ok()) =>
+            {
+                data
+            }
+            _ => {
+                self.repo
+                    .find_tree(id)
+                    .map_err(|e| read_error(describe(&e)))?
+                    .detach()
+                    .data
+            }
+        };
+        for entry in gix::objs::TreeRefIter::from_bytes(&data, gix::hash::Kind::Sha1) {
+            each(entry.map_err(|e| read_error(e.to_string()))?);
+        }
+        Ok(())
     }
 }
 

@@ -20,6 +20,7 @@ mod key_types;
 mod loader_limits;
 mod loader_props;
 mod output;
+mod packed_reads;
 mod properties;
 mod remote_errors;
 mod remote_faults;
