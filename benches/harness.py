@@ -161,6 +161,53 @@ def selftimed(args):
           f"({figures['blobs']} blobs, {figures['bytes'] / 1e6:.1f} MB)", file=sys.stderr)
 
 
+def rounds(args):
+    """Several commands run in turn, round after round (A B C, A B C, ...),
+    one row each: the ratios between them are then taken round by round,
+    so a burst of other load on the machine slows both sides of a ratio
+    instead of one row. A self-timed entry (the parse floor) reports its
+    own time on the last line of its output, as JSON."""
+    with open(args.spec) as f:
+        spec = json.load(f)
+    env = dict(os.environ)
+
+    def run(entry, interference=None):
+        if not entry.get("selftimed"):
+            return run_once(entry["command"], entry.get("stdin"), env, interference)
+        child = subprocess.run(entry["command"], check=True, capture_output=True, text=True)
+        figures = json.loads(child.stdout.strip().splitlines()[-1])
+        if figures.get("errors"):
+            sys.exit(f"{entry['label']}: {figures['errors']} blobs failed to load")
+        return figures["median_ms"], None
+
+    for _ in range(args.warmup):
+        for entry in spec:
+            run(entry)
+    times = {entry["id"]: [] for entry in spec}
+    peaks = {entry["id"]: [] for entry in spec}
+    interference = Interference()
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    for _ in range(args.runs):
+        for entry in spec:
+            elapsed, peak = run(entry)
+            times[entry["id"]].append(elapsed)
+            if peak is not None:
+                peaks[entry["id"]].append(peak)
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    interference.ours = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    other_load = interference.cores()
+    for entry in spec:
+        row = {"id": entry["id"], "label": entry["label"], "services": args.services,
+               "note": entry.get("note", ""), "rounds": True}
+        runs = times[entry["id"]]
+        row.update(runs_ms=runs, median_ms=statistics.median(runs),
+                   max_rss_kb=max(peaks[entry["id"]]) if peaks[entry["id"]] else None,
+                   warmup=args.warmup, other_load=other_load, command=" ".join(entry["command"]))
+        append(args.results, row)
+        print(f"  {entry['label']} [{args.services}]: median {fmt_ms(row['median_ms'])}",
+              file=sys.stderr)
+
+
 def load(args):
     # The server's work is another process's, so no "other load" is read.
     child = subprocess.run(args.command, check=True, capture_output=True, text=True)
@@ -347,6 +394,11 @@ def verdict(ok, *rows):
     return text
 
 
+def round_ratio(row, base):
+    """The median of row's time over base's, round by round."""
+    return statistics.median(a / b for a, b in zip(row["runs_ms"], base["runs_ms"]) if b > 0)
+
+
 def targets(rows, ctx):
     r = Rows(rows)
     seed, scale, big = ctx["seed_size"], ctx["scale_size"], ctx["rss_size"]
@@ -381,7 +433,28 @@ def targets(rows, ctx):
                    f"{fmt_ms(catfile)} + {fmt_ms(parse)} ÷ {jobs}) "
                    f"| {verdict(ratio <= 1.5, *(r.row(f'{k}-{scale}') for k in ('compare', 'catfile', 'parse')))} |")
     # The loader's goals are ratios to the cat-file floor of the same run:
-    # absolute times on these machines drift by 2x from day to day.
+    # absolute times on these machines drift by 2x from day to day. Taken
+    # round by round where the run measured the commands in rounds.
+    paired = r.row(f"round-catfile-{scale}")
+    if paired and "skipped" not in paired:
+        for key, goal, what in ((f"round-parse-{scale}", 0.9, "the loader alone, one thread"),
+                                (f"round-compare-{scale}", 1.2, "`compare` on all cores"),
+                                (f"round-jobs1-{scale}", 1.9, "`compare --jobs 1`")):
+            row = r.row(key)
+            if row is None or "skipped" in row:
+                continue
+            ratio = round_ratio(row, paired)
+            out.append(f"| {scale:,} services: {what}, against the cat-file floor, in "
+                       f"{len(row['runs_ms'])} rounds | ≤ {goal}× | {ratio:.2f}× (median of the "
+                       f"rounds' ratios; medians {fmt_ms(row['median_ms'])} vs "
+                       f"{fmt_ms(paired['median_ms'])}) | {verdict(ratio <= goal, row, paired)} |")
+        one, two = r.row(f"round-jobs1-{scale}"), r.row(f"round-jobs2-{scale}")
+        if one and two:
+            speedup = round_ratio(one, two)
+            out.append(f"| {scale:,} services: `--jobs 2` vs `--jobs 1`, in "
+                       f"{len(one['runs_ms'])} rounds | ≥ 1.7× | {speedup:.2f}× (median of the "
+                       f"rounds' ratios; medians {fmt_ms(one['median_ms'])} → "
+                       f"{fmt_ms(two['median_ms'])}) | {verdict(speedup >= 1.7, one, two)} |")
     if catfile:
         for key, goal, what in ((f"parse-{scale}", 0.9, "the loader alone, one thread"),
                                 (f"compare-{scale}", 1.2, "`compare` on all cores"),
@@ -595,6 +668,14 @@ def main():
     row_args(p)
     p.add_argument("command", nargs=argparse.REMAINDER)
     p.set_defaults(run=selftimed)
+
+    p = sub.add_parser("rounds")
+    p.add_argument("--results", required=True)
+    p.add_argument("--services", type=int, required=True)
+    p.add_argument("--spec", required=True, help="JSON: [{id, label, command, stdin?, selftimed?, note?}]")
+    p.add_argument("--runs", type=int, default=11)
+    p.add_argument("--warmup", type=int, default=1)
+    p.set_defaults(run=rounds)
 
     p = sub.add_parser("load")
     row_args(p)

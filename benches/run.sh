@@ -35,7 +35,7 @@ done
 if [ "$MODE" = quick ]; then
     SIZES=(20 40 60 80); PYTHON_SIZES=(20 60)
     SEED_SIZE=20; SCALE_SIZE=60; RSS_SIZE=80
-    RUNS=2; WARMUP=1
+    RUNS=2; WARMUP=1; ROUNDS=2
     HIST_SERVICES=30; HIST_COMMITS=20; TAG_EVERY=5; FETCH_TAGS=50
     BLAME_SERVICES=20; BLAME_COMMITS=30
     SERVE_CACHED=(20 40); SERVE_COLD=(10 32)
@@ -45,7 +45,7 @@ if [ "$MODE" = quick ]; then
 else
     SIZES=(150 1000 10000 20000); PYTHON_SIZES=(150 1000 10000)
     SEED_SIZE=150; SCALE_SIZE=10000; RSS_SIZE=20000
-    RUNS=5; WARMUP=1
+    RUNS=5; WARMUP=1; ROUNDS=11
     HIST_SERVICES=2000; HIST_COMMITS=300; TAG_EVERY=25; FETCH_TAGS=3000
     BLAME_SERVICES=200; BLAME_COMMITS=1000
     SERVE_CACHED=(2000 8000); SERVE_COLD=(100 400)
@@ -237,6 +237,37 @@ for n in "${SIZES[@]}"; do
     "${HARNESS[@]}" selftimed --results "$RESULTS" --id "parse-$n" \
         --label "floor: confdiff's YAML loader alone, 1 thread" --services "$n" \
         --note "$blob_count blobs" -- "$PARSE_FLOOR" --runs "$RUNS" "$WORK/blobs-$n.batch"
+    if [ "$n" = "$SCALE_SIZE" ]; then
+        # The goals that are ratios, measured again in rounds (each command
+        # once a round, in turn), so each ratio is taken within a round.
+        python3 - "$WORK/rounds-$n.json" "$repo" "$WORK/ids-$n.txt" "$PARSE_FLOOR" \
+            "$WORK/blobs-$n.batch" "$BIN" "${NO_SAVE[@]}" -- "${sides[@]}" <<'PY'
+import json, sys
+out, repo, ids, floor, batch, binary, *rest = sys.argv[1:]
+cut = rest.index("--")
+no_save, sides = rest[:cut], rest[cut + 1:]
+compare = [binary, "compare", "--repo", repo, *no_save]
+spec = [
+    {"id": "round-catfile", "label": "floor: git cat-file --batch of the blobs to read",
+     "command": ["git", "-C", repo, "cat-file", "--batch"], "stdin": ids},
+    {"id": "round-parse", "label": "floor: confdiff's YAML loader alone, 1 thread",
+     "command": [floor, "--runs", "1", batch], "selftimed": True,
+     "note": "its own time for one load of every blob, after one warm-up load"},
+    {"id": "round-compare", "label": "confdiff compare", "command": [*compare, *sides]},
+    {"id": "round-jobs1", "label": "confdiff compare --jobs 1",
+     "command": [*compare, "--jobs", "1", *sides]},
+    {"id": "round-jobs2", "label": "confdiff compare --jobs 2",
+     "command": [*compare, "--jobs", "2", *sides]},
+]
+n = out.rsplit("-", 1)[1].split(".")[0]
+for entry in spec:
+    entry["id"] += f"-{n}"
+    entry["label"] += ", in rounds"
+json.dump(spec, open(out, "w"))
+PY
+        "${HARNESS[@]}" rounds --results "$RESULTS" --services "$n" --spec "$WORK/rounds-$n.json" \
+            --runs "$ROUNDS" --warmup "$WARMUP"
+    fi
     rm -f "$WORK/blobs-$n.batch"
 
     if [ "$n" = "$SCALE_SIZE" ]; then

@@ -114,11 +114,20 @@ impl Pack {
         inflater: &mut libdeflater::Decompressor,
     ) -> Option<(Kind, Vec<u8>)> {
         use pack::data::entry::Header;
-        // The deltas from the object down to its base, then the base.
+        // The deltas from the object down to its base, then the base. A
+        // crafted chain of deltas, each under the limit, could still hold
+        // many times it at once: the chain as a whole gets twice the
+        // limit, which real chains (deltas of a few hundred bytes) never
+        // come near.
         let mut deltas = Vec::new();
+        let mut held = 0u64;
         let mut at = offset;
         let (kind, mut bytes) = loop {
             let entry = self.data.entry(at).ok()?;
+            held = held.saturating_add(entry.decompressed_size);
+            if held > limit.saturating_mul(2) {
+                return None;
+            }
             let inflated = self.inflate(at, &entry, limit, inflater);
             match entry.header {
                 Header::Blob => break (Kind::Blob, inflated?),
