@@ -42,6 +42,7 @@ pub(crate) fn blame(
             max_file_size: options.max_file_size,
         },
         memo: HashMap::new(),
+        inflater: libdeflater::Decompressor::new(),
     };
 
     let mut entry = states.entry(tree)?;
@@ -177,6 +178,8 @@ struct States<'a> {
     selector: &'a Selector,
     load_options: CompareOptions,
     memo: HashMap<ObjectId, Rc<Found>>,
+    /// Blobs are read as a comparison reads them (see `compare::load_packed`).
+    inflater: libdeflater::Decompressor,
 }
 
 impl States<'_> {
@@ -197,7 +200,13 @@ impl States<'_> {
         if let Some(found) = self.memo.get(&blob) {
             return Ok(Rc::clone(found));
         }
-        let found = match compare::load(self.local, blob, &self.load_options) {
+        let found = match compare::load_packed(
+            self.repo,
+            self.local,
+            &mut self.inflater,
+            blob,
+            &self.load_options,
+        ) {
             Ok(document) => match self.selector.find(&document) {
                 Some((value, line)) => Found::Present(value.clone(), line),
                 None => Found::Absent,

@@ -558,7 +558,7 @@ fn failed(left: Option<SideProblem>, right: Option<SideProblem>) -> Outcome {
 /// [`load`], with the blob read straight from a pack (see
 /// [`Repository::packed`]); a blob that is not, or is over the size limit,
 /// goes the usual way, which says what is wrong.
-fn load_packed(
+pub(crate) fn load_packed(
     repo: &Repository,
     local: &gix::Repository,
     inflater: &mut libdeflater::Decompressor,
