@@ -115,7 +115,10 @@ impl Repository {
                 folders.push((entry.filename.to_owned(), entry.oid.to_owned()));
             }
         })?;
-        let mut services = Services::new();
+        // Collected, then built at once: tree order is nearly byte order,
+        // and a map built from a sorted list costs no search per entry
+        // (inserting one by one was a tenth of a history's second run).
+        let mut services = Vec::with_capacity(folders.len());
         for (name, service_id) in folders {
             let config = match memo.get(&service_id) {
                 Some(config) => *config,
@@ -134,10 +137,10 @@ impl Repository {
                 }
             };
             if let Some(config) = config {
-                services.insert(name, config);
+                services.push((name, config));
             }
         }
-        Ok(services)
+        Ok(services.into_iter().collect())
     }
 }
 
