@@ -554,7 +554,6 @@ fn failed(left: Option<SideProblem>, right: Option<SideProblem>) -> Outcome {
     Outcome::Error(ServiceError { left, right }.into())
 }
 
-/// Reads blob `id` and loads it, checking its size before reading it.
 /// [`load`], with the blob read straight from a pack (see
 /// [`Repository::packed`]); a blob that is not, or is over the size limit,
 /// goes the usual way, which says what is wrong.
@@ -572,6 +571,7 @@ pub(crate) fn load_packed(
     }
 }
 
+/// Reads blob `id` and loads it, checking its size before reading it.
 pub(crate) fn load(
     repo: &gix::Repository,
     id: ObjectId,

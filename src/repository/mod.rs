@@ -164,7 +164,7 @@ pub struct Repository {
     shared: gix::ThreadSafeRepository,
     /// How the repository is named in reports.
     name: String,
-    /// Its packs, for the blobs they store whole.
+    /// Its packs, read directly for blobs and trees (see `packed.rs`).
     packs: packed::Packs,
 }
 
